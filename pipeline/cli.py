@@ -1,0 +1,165 @@
+"""The command line: ``bitext`` (also ``python -m pipeline``).
+
+Errors the user can act on (``BitextError``) print one line and exit 2, with
+no traceback unless ``-v``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import BitextError
+
+log = logging.getLogger("bitext")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bitext", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"bitext {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="more logging, and tracebacks on errors")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="translate articles: extract, translate, reinsert (and log energy)")
+    run.add_argument("input", type=Path, help="a Hugo article (.md) or a folder of them")
+    run.add_argument("--to", dest="target", required=True, choices=["en", "fr"], help="target language")
+    run.add_argument("--from", dest="source", choices=["en", "fr"], help="source language for files without .en/.fr in their name")
+    run.add_argument("--config", type=Path, help="YAML run configuration (default: configs/default.yaml values)")
+    run.add_argument("--out", type=Path, help="output folder (default: outputs/<run id>)")
+    run.add_argument("--backend", choices=["identity", "pseudo", "marian", "ctranslate2"], help="translator (default: config's backend, marian)")
+    run.add_argument("--model", help="hub id or local folder of a MarianMT model (default: Helsinki-NLP/opus-mt-SRC-TGT)")
+    run.add_argument("--no-cache", action="store_true", help="bypass the translation memory")
+    run.add_argument("--quiet", action="store_true", help="no progress output")
+
+    ext = sub.add_parser("extract", help="print an article's document (skeleton + text units) as JSON")
+    ext.add_argument("file", type=Path)
+    ext.add_argument("--config", type=Path)
+    ext.add_argument("--from", dest="source", choices=["en", "fr"])
+
+    en = sub.add_parser("energy", help="energy report of a run folder: table, chart, Strubell et al. terms")
+    en.add_argument("run_dir", type=Path)
+    en.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
+    if not args.verbose:
+        for noisy in ("codecarbon", "transformers", "urllib3", "huggingface_hub", "matplotlib"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        return _COMMANDS[args.command](args)
+    except BitextError as exc:
+        if args.verbose:
+            raise
+        print(f"bitext: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("bitext: interrupted", file=sys.stderr)
+        return 130
+
+
+def _cmd_extract(args) -> int:
+    from .config import load_config
+    from .extract import extract_file
+
+    config = load_config(args.config)
+    doc = extract_file(args.file, config, args.source)
+    json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _collect_inputs(path: Path) -> tuple[list[Path], Path | None]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".md", ".markdown") and p.is_file())
+        return files, path
+    if not path.exists():
+        raise BitextError("file not found; check the path", path=str(path))
+    return [path], None
+
+
+def _cmd_run(args) -> int:
+    from .config import load_config
+    from .runner import RunOptions, Runner
+
+    config = load_config(args.config)
+    backend = args.backend or config["backend"]
+    inputs, root = _collect_inputs(args.input)
+    if not inputs:
+        raise BitextError("no markdown articles found", path=str(args.input))
+    out_dir = args.out or Path(config["output_dir"]) / _default_run_name(args.input, args.target)
+    options = RunOptions(
+        inputs=inputs,
+        target_lang=args.target,
+        source_lang=args.source,
+        out_dir=out_dir,
+        backend=backend,
+        config=config,
+        config_path=str(args.config) if args.config else None,
+        model=args.model,
+        use_cache=not args.no_cache,
+        verbose=args.verbose,
+        quiet=args.quiet,
+        root=root,
+    )
+    translator = _make_translator(options, inputs)
+    result = Runner(options, translator, _meter_factory(options, translator)).run()
+    if not args.quiet:
+        print(f"bitext: {result.done} done, {result.failed} failed; manifest: {out_dir / 'run.json'}", file=sys.stderr)
+    if result.failed:
+        return 2 if root is None else 1
+    return 0
+
+
+def _make_translator(options, inputs):
+    backend = options.backend
+    if backend in ("identity", "pseudo"):
+        from .mt.simple import IdentityTranslator, PseudoTranslator
+
+        return IdentityTranslator() if backend == "identity" else PseudoTranslator()
+    from .extract import language_of
+    from .mt.factory import build_translator
+
+    src = options.source_lang or language_of(inputs[0]) or options.config["source_lang"]
+    cache = None
+    if options.use_cache and options.config["translate"]["cache"]:
+        cache = Path(options.config["translate"]["cache_path"] or (options.out_dir / "translation_memory.sqlite"))
+    model = options.model or options.config["translate"]["model"]
+    return build_translator(backend, model, src, options.target_lang, options.config["translate"], cache)
+
+
+def _default_run_name(path: Path, target: str) -> str:
+    """A stable folder per input and direction, so the same command resumes the same run."""
+    name = path.resolve().name
+    for suffix in (".md", ".markdown", ".en", ".fr"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return f"{name or 'run'}.{target}"
+
+
+def _meter_factory(options, translator):
+    """The energy meter of the run (None when ``energy.enabled`` is false)."""
+    if not options.config["energy"]["enabled"]:
+        return None
+    from .energy import EnergyConfig, EnergyMeter
+
+    e = options.config["energy"]
+    cfg = EnergyConfig(country=e["country"], pue=e["pue"], carbon_intensity=e["carbon_intensity"], preset=e["preset"])
+    sig = {"bitext": __version__, "backend": options.backend}
+    if hasattr(translator, "signature"):
+        sig.update(translator.signature())
+    return lambda run_id: EnergyMeter(options.out_dir, run_id, cfg, signature=sig, verbose=options.verbose)
+
+
+def _cmd_energy(args) -> int:
+    from .energy_report import energy_command
+
+    return energy_command(args.run_dir, args.format)
+
+
+_COMMANDS = {"run": _cmd_run, "extract": _cmd_extract, "energy": _cmd_energy}

@@ -1,0 +1,138 @@
+"""The typed document that flows from stage to stage.
+
+The model follows the localization filters (Okapi's skeleton + text units,
+XLIFF inline codes): the *skeleton* is the article with every translatable
+run cut out and replaced by a slot; a *text unit* is one such run, kept as
+plain text for the translator plus *inline codes* (bold, links, inline
+shortcodes, HTML tags...) stored as spans over that plain text.
+
+Filling the skeleton with the source units gives back the source file byte
+for byte; that identity is the invariant the tests check first.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class InlineCode:
+    """One piece of inline markup inside a text unit.
+
+    ``start``/``end`` are offsets in the unit's plain ``text``. A *paired*
+    code (bold, link, ``{{<hl>}}``...) puts ``open`` before ``start`` and
+    ``close`` after ``end``. An *isolated* code (``<br>``, a standalone
+    inline shortcode, an image without alt text) has ``start == end`` and an
+    empty ``close``. A *substitution* code (``replaces_text``: entities,
+    backslash escapes, inline code spans) stands for the plain text it
+    covers: when rendering, ``open`` replaces ``text[start:end]``.
+    """
+
+    id: int
+    kind: str
+    open: str
+    close: str = ""
+    start: int = 0
+    end: int = 0
+    replaces_text: bool = False
+    # Order of the open (or isolated) and close events in the source markup:
+    # decides the order of codes that meet at one offset, so rendering the
+    # source codes gives back the source bytes exactly.
+    order: int = 0
+    close_order: int = 0
+
+    @property
+    def isolated(self) -> bool:
+        return self.start == self.end and not self.close and not self.replaces_text
+
+
+@dataclass
+class Layout:
+    """How the unit's raw text was laid out over lines in the source.
+
+    ``first_prefix`` is nothing (the slot starts after it); ``line_prefixes``
+    are the prefixes of each continuation line (indentation, ``> ``); the
+    line breaks themselves are recorded as softbreak positions in the raw
+    text. ``wrap_width`` is the longest source line when the paragraph was
+    hard-wrapped, else ``None``.
+    """
+
+    line_prefixes: list[str] = field(default_factory=list)
+    line_ends: list[str] = field(default_factory=list)
+    wrap_width: int | None = None
+    first_column: int = 0
+
+
+@dataclass
+class TextUnit:
+    """One translatable run of the article."""
+
+    id: str
+    kind: str  # paragraph, heading, list_item, table_cell, front_matter, shortcode_param, html_attr, link_text...
+    text: str
+    codes: list[InlineCode] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+    layout: Layout = field(default_factory=Layout)
+    line: int = 0  # 1-based first line in the (repaired) source
+    end_line: int = 0
+    target: str | None = None
+    target_codes: list[InlineCode] | None = None
+    flags: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Slot:
+    """A hole in the skeleton, filled with the rendering of one unit."""
+
+    unit_id: str
+
+
+@dataclass
+class Document:
+    """An article as the pipeline sees it."""
+
+    path: str
+    source_lang: str | None
+    skeleton: list[str | Slot]
+    units: list[TextUnit]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    target_lang: str | None = None
+
+    def unit(self, unit_id: str) -> TextUnit:
+        """Return the unit with this id (dict built lazily: documents are small)."""
+        index = self.__dict__.setdefault("_index", {u.id: u for u in self.units})
+        return index[unit_id]
+
+    def to_dict(self) -> dict[str, Any]:
+        skeleton = [s if isinstance(s, str) else {"slot": s.unit_id} for s in self.skeleton]
+        return {
+            "path": self.path,
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "metadata": self.metadata,
+            "units": [asdict(u) for u in self.units],
+            "skeleton": skeleton,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Document":
+        def code(c: dict) -> InlineCode:
+            return InlineCode(**c)
+
+        units = []
+        for u in data["units"]:
+            u = dict(u)
+            u["codes"] = [code(c) for c in u.get("codes", [])]
+            if u.get("target_codes") is not None:
+                u["target_codes"] = [code(c) for c in u["target_codes"]]
+            u["layout"] = Layout(**u.get("layout", {}))
+            units.append(TextUnit(**u))
+        skeleton = [s if isinstance(s, str) else Slot(s["slot"]) for s in data["skeleton"]]
+        return cls(
+            path=data["path"],
+            source_lang=data.get("source_lang"),
+            target_lang=data.get("target_lang"),
+            skeleton=skeleton,
+            units=units,
+            metadata=data.get("metadata", {}),
+        )

@@ -1,0 +1,108 @@
+"""Reading articles as text, repairing mojibake, and writing files atomically.
+
+Why ftfy's ``fix_encoding`` only: it undoes UTF-8 that was decoded with the
+wrong codec (Mac Roman, Windows-1252...), and leaves the author's curly
+quotes, ligatures and character widths alone, which the full ``fix_text``
+would "normalise". It runs only on text that is not plain ASCII.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import BitextError
+
+log = logging.getLogger("bitext")
+BOM = "\ufeff"
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data[:8192]:
+        return True
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(4, len(sample) // 100)
+
+
+def read_article(path: Path) -> tuple[str, dict[str, Any]]:
+    """The article's text (LF line ends, no BOM, mojibake repaired) and how it was read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BitextError("file not found; check the path", path=str(path)) from None
+    except IsADirectoryError:
+        raise BitextError("is a directory, not an article", path=str(path)) from None
+    except OSError as exc:
+        raise BitextError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    if not data.strip():
+        raise BitextError("file is empty: nothing to translate", path=str(path))
+    if _looks_binary(data):
+        raise BitextError("not a text file (binary content); give a Hugo markdown article", path=str(path))
+    meta: dict[str, Any] = {"bom": data.startswith(b"\xef\xbb\xbf"), "decoded_as": "utf-8"}
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        log.warning("%s:%d: not valid UTF-8; decoded as Windows-1252", path, line)
+        text = data.decode("cp1252", errors="replace")
+        meta["decoded_as"] = "windows-1252"
+        meta["warnings"] = [f"line {line}: not valid UTF-8, decoded as Windows-1252"]
+    meta["newline"] = "\r\n" if "\r\n" in text and text.count("\r\n") == text.count("\n") else "\n"
+    if meta["newline"] == "\r\n":
+        text = text.replace("\r\n", "\n")
+    text, repairs = repair_mojibake(text)
+    meta["mojibake"] = repairs
+    return text, meta
+
+
+def repair_mojibake(text: str) -> tuple[str, dict[str, Any] | None]:
+    """Undo UTF-8 read as another codec; report which lines changed and how."""
+    if text.isascii():
+        return text, None
+    import ftfy
+
+    fixed, steps = ftfy.fix_encoding_and_explain(text)
+    if fixed == text:
+        return text, None
+    old_lines, new_lines = text.split("\n"), fixed.split("\n")
+    changed = []
+    if len(old_lines) == len(new_lines):
+        changed = [n + 1 for n, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+    return fixed, {
+        "repaired": True,
+        "steps": [list(s) for s in (steps or [])],
+        "lines": changed,
+        "examples": [
+            {"line": n, "before": old_lines[n - 1][:80], "after": new_lines[n - 1][:80]} for n in changed[:3]
+        ],
+    }
+
+
+def encode_article(text: str, meta: dict[str, Any]) -> bytes:
+    """Back to bytes with the source's line ends and BOM (always UTF-8: mojibake stays repaired)."""
+    if meta.get("newline") == "\r\n":
+        text = text.replace("\n", "\r\n")
+    if meta.get("bom"):
+        text = BOM + text
+    return text.encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write via a temporary file in the same folder, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
