@@ -100,7 +100,9 @@ class Document:
 
     def unit(self, unit_id: str) -> TextUnit:
         """Return the unit with this id (dict built lazily: documents are small)."""
-        index = self.__dict__.setdefault("_index", {u.id: u for u in self.units})
+        index = self.__dict__.get("_index")
+        if index is None or len(index) != len(self.units):
+            index = self.__dict__["_index"] = {u.id: u for u in self.units}
         return index[unit_id]
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ text unit with its inline codes.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
@@ -80,10 +81,11 @@ def _cut(text: str, path: str, fm_regions: list[ValueRegion], regions: list[Regi
     skeleton: list[str | Slot] = []
     units: list[TextUnit] = []
     cursor = 0
+    line_of = _Lines(text)
     for start, end, region in spans:
         if start < cursor:
             raise BitextError(f"internal: overlapping text regions at offset {start}", path=path)
-        unit = _unit(text, region, f"u{len(units) + 1}", refs)
+        unit = _unit(text, region, f"u{len(units) + 1}", refs, line_of)
         if unit is None:
             continue
         skeleton.append(text[cursor:start])
@@ -94,11 +96,17 @@ def _cut(text: str, path: str, fm_regions: list[ValueRegion], regions: list[Regi
     return Document(path=path, source_lang=None, skeleton=[s for s in skeleton if s != ""], units=units)
 
 
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+class _Lines:
+    """Offset -> 1-based line number, by binary search over the line starts."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
 
 
-def _unit(text: str, region: Any, unit_id: str, refs: set[str]) -> TextUnit | None:
+def _unit(text: str, region: Any, unit_id: str, refs: set[str], line_of: _Lines) -> TextUnit | None:
     if isinstance(region, ValueRegion):
         raw = text[region.start : region.end]
         plain, codes = scan_inline(region.value, markdown=True, refs=set())
@@ -133,6 +141,6 @@ def _unit(text: str, region: Any, unit_id: str, refs: set[str]) -> TextUnit | No
             wrap_width=max(widths) if len(segs) > 1 else None,
             first_column=first_col,
         ),
-        line=_line(text, segs[0][0]),
-        end_line=_line(text, segs[-1][1]),
+        line=line_of(segs[0][0]),
+        end_line=line_of(segs[-1][1]),
     )

@@ -52,7 +52,7 @@ def yaml_regions(fm: str, offset: int, keys: set[str], path: str) -> list[ValueR
     import yaml
 
     try:
-        root = yaml.compose(fm, Loader=yaml.SafeLoader)
+        root = yaml.compose(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1

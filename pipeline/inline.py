@@ -31,6 +31,10 @@ _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<]*[^\s<.,:;\"')\]*_~!?]")
 _SHORTCODE = re.compile(r"\{\{(<|%)")
+# Where the next construct may start: the tokenizer jumps from one to the next.
+_NEXT_MD = re.compile(r"[\\`{<&*_~\[\]!]| {2,}\n|(?<!\w)(?:https?://|www\.)")
+_NEXT_HTML = re.compile(r"[{<&]")
+_HARD_BREAK = re.compile(r" {2,}\n")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -82,6 +86,27 @@ def _link_tail(s: str, j: int, refs: set[str]) -> int | None:
             if not label.strip() or normalize_label(label) in refs:
                 return k + 1
     return None
+
+
+_REF_LABEL = re.compile(r"((?:[^\[\]\\`<{]|\\.)+)\](\[\])?")
+
+
+def _shortcut_reference(s: str, j: int, refs: set[str]) -> int | None:
+    """End of a shortcut (``[label]``) or collapsed (``[label][]``) reference link whose label starts at j."""
+    if not refs:
+        return None
+    m = _REF_LABEL.match(s, j)
+    if not m or normalize_label(m.group(1)) not in refs:
+        return None
+    end = m.end()
+    if not m.group(2) and end < len(s):
+        if s[end] == "(" and _inline_destination(s, end) is not None:
+            return None  # an inline link
+        if s[end] == "[":
+            k = s.find("]", end + 1)
+            if k > end + 1 and normalize_label(s[end + 1 : k]) in refs:
+                return None  # a full reference link: its text may be translated
+    return end
 
 
 def _skip_shortcode(s: str, k: int) -> int:
@@ -174,7 +199,7 @@ def _tokenize(s: str, markdown: bool, refs: set[str]) -> list[_Tok]:
                 emit(_Tok("sub", i, i + 2, s[i : i + 2], s[i + 1], code_kind="escape"))
                 continue
         if c == " " and markdown:
-            m = re.compile(r" {2,}\n").match(s, i)
+            m = _HARD_BREAK.match(s, i)
             if m:
                 emit(_Tok("iso", i, m.end() - 1, s[i : m.end() - 1], code_kind="hardbreak"))
                 continue
@@ -246,6 +271,12 @@ def _tokenize(s: str, markdown: bool, refs: set[str]) -> list[_Tok]:
                 continue
         if markdown and (c == "[" or (c == "!" and s.startswith("![", i))):
             width = 2 if c == "!" else 1
+            ref = _shortcut_reference(s, i + width, refs)
+            if ref is not None:
+                # ``[label]`` / ``[label][]``: the text is the key of the definition, so it must
+                # not change; it stands for its words like a code span does
+                emit(_Tok("sub", i, ref, s[i:ref], s[i + width : s.index("]", i + width)], code_kind="reflink"))
+                continue
             emit(_Tok("lbr", i, i + width, s[i : i + width], image=(c == "!")))
             continue
         if markdown and c == "]":
@@ -258,7 +289,8 @@ def _tokenize(s: str, markdown: bool, refs: set[str]) -> list[_Tok]:
             if m:
                 emit(_Tok("sub", i, m.end(), m.group(0), m.group(0), code_kind="url"))
                 continue
-        i += 1
+        nxt = (_NEXT_MD if markdown else _NEXT_HTML).search(s, i + 1)
+        i = nxt.start() if nxt else n
     flush(n)
     return toks
 
