@@ -1,0 +1,55 @@
+"""The pair: what editors review and what the exports carry.
+
+One pair links source text units to target text (``1-1`` after a bitext
+translation run; ``1-2``, ``2-1``, ``1-0``... when two existing versions of an
+article are aligned). ``src`` and ``tgt`` carry the article's inline markup
+(bold, links, shortcodes), as the editor sees it in the file.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+
+@dataclass
+class Pair:
+    id: str  # stable within a run: "<article>#<n>"
+    article: str  # source path as given to the run (or the A file of ``bitext align``)
+    kind: str  # unit kind: paragraph, heading, list_item, table_cell, front_matter, shortcode_param, html...
+    heading_path: list[str]
+    src: str
+    tgt: str
+    src_lines: list[int] | None  # [first, last], 1-based, in the source file; None for an empty side
+    tgt_lines: list[int] | None  # same, in the translated (or B) file
+    type: str  # "1-1", "1-2", "2-1", "2-2", "1-0", "0-1"
+    score: float
+    flags: list[dict[str, str]] = field(default_factory=list)  # {"code": ..., "reason": ...}
+    unit_ids: list[str] = field(default_factory=list)  # source unit ids (reinsert uses them)
+    target_unit_ids: list[str] = field(default_factory=list)  # B-side unit ids (two-version alignment)
+    sentences: list[dict[str, Any]] = field(default_factory=list)  # sentence pairs inside this pair
+    status: str = "pending"  # pending | approved | rejected (set by review)
+    note: str = ""  # editor's note (set by review)
+    src_lang: str | None = None
+    tgt_lang: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Pair":
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def write_pairs_jsonl(path: Path, pairs: Iterable[Pair]) -> None:
+    from .encoding import write_atomic
+
+    lines = [json.dumps(p.to_dict(), ensure_ascii=False) for p in pairs]
+    write_atomic(path, "\n".join(lines) + ("\n" if lines else ""))
+
+
+def read_pairs_jsonl(path: Path) -> list[Pair]:
+    with open(path, encoding="utf-8") as fh:
+        return [Pair.from_dict(json.loads(line)) for line in fh if line.strip()]
