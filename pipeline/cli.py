@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--backend", choices=["identity", "pseudo", "marian", "ctranslate2"], help="translator (default: config's backend, marian)")
     run.add_argument("--model", help="hub id or local folder of a MarianMT model (default: Helsinki-NLP/opus-mt-SRC-TGT)")
     run.add_argument("--no-cache", action="store_true", help="bypass the translation memory")
+    run.add_argument("--force", action="store_true", help="translate even where a translation already exists")
+    run.add_argument("--in-place", action="store_true", help="write translations into the content tree (never over a file bitext did not write)")
     run.add_argument("--quiet", action="store_true", help="no progress output")
 
     ext = sub.add_parser("extract", help="print an article's document (skeleton + text units) as JSON")
@@ -74,13 +76,25 @@ def _cmd_extract(args) -> int:
     return 0
 
 
-def _collect_inputs(path: Path) -> tuple[list[Path], Path | None]:
+def _plan(args, config) -> tuple[list, Path | None]:
+    """The articles of the run and, for a folder, the content root (Hugo's conventions)."""
+    from .discover import Article, discover
+    from .extract import language_of
+    from .reinsert import output_name
+
+    path: Path = args.input
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix in (".md", ".markdown") and p.is_file())
-        return files, path
+        articles, site = discover(path, args.source, args.target, config["source_lang"])
+        return articles, path
     if not path.exists():
         raise BitextError("file not found; check the path", path=str(path))
-    return [path], None
+    lang = language_of(path) or args.source or config["source_lang"]
+    target = Path(output_name(path, args.target))
+    # A file named on the command line is translated even if a translation sits beside it
+    # (the output goes to OUT); only --in-place, which would write beside it, checks.
+    existing = path.with_name(target.name)
+    keep = args.in_place and existing.exists() and existing != path
+    return [Article(path, lang, target, existing if keep else None)], None
 
 
 def _cmd_run(args) -> int:
@@ -89,12 +103,14 @@ def _cmd_run(args) -> int:
 
     config = load_config(args.config)
     backend = args.backend or config["backend"]
-    inputs, root = _collect_inputs(args.input)
-    if not inputs:
-        raise BitextError("no markdown articles found", path=str(args.input))
+    articles, root = _plan(args, config)
+    if not articles:
+        raise BitextError(f"no articles in the source language to translate to '{args.target}'", path=str(args.input))
     out_dir = args.out or Path(config["output_dir"]) / _default_run_name(args.input, args.target)
+    if args.in_place and root is None:
+        root = args.input.parent
     options = RunOptions(
-        inputs=inputs,
+        articles=articles,
         target_lang=args.target,
         source_lang=args.source,
         out_dir=out_dir,
@@ -105,14 +121,19 @@ def _cmd_run(args) -> int:
         use_cache=not args.no_cache,
         verbose=args.verbose,
         quiet=args.quiet,
-        root=root,
+        force=args.force,
+        in_place=args.in_place,
+        content_root=root,
     )
-    translator = _make_translator(options, inputs)
+    translator = _make_translator(options, [a.source for a in articles])
     result = Runner(options, translator, _meter_factory(options, translator)).run()
     if not args.quiet:
-        print(f"bitext: {result.done} done, {result.failed} failed; manifest: {out_dir / 'run.json'}", file=sys.stderr)
+        print(
+            f"bitext: {result.done} done, {result.skipped} skipped, {result.failed} failed; manifest: {out_dir / 'run.json'}",
+            file=sys.stderr,
+        )
     if result.failed:
-        return 2 if root is None else 1
+        return 2 if root is None and len(articles) == 1 else 1
     return 0
 
 
@@ -125,7 +146,7 @@ def _make_translator(options, inputs):
     from .extract import language_of
     from .mt.factory import build_translator
 
-    src = options.source_lang or language_of(inputs[0]) or options.config["source_lang"]
+    src = options.articles[0].source_lang if options.articles else (options.source_lang or options.config["source_lang"])
     cache = None
     if options.use_cache and options.config["translate"]["cache"]:
         cache = Path(options.config["translate"]["cache_path"] or (options.out_dir / "translation_memory.sqlite"))
@@ -153,7 +174,12 @@ def _meter_factory(options, translator):
     sig = {"bitext": __version__, "backend": options.backend}
     if hasattr(translator, "signature"):
         sig.update(translator.signature())
-    return lambda run_id: EnergyMeter(options.out_dir, run_id, cfg, signature=sig, verbose=options.verbose)
+    def factory(run_id: str):
+        meter = EnergyMeter(options.out_dir, run_id, cfg, signature=sig, verbose=options.verbose)
+        meter.start()  # hardware detection (about a second) happens here, outside any stage
+        return meter
+
+    return factory
 
 
 def _cmd_energy(args) -> int:

@@ -42,6 +42,11 @@ DEFAULTS: dict[str, Any] = {
         "cache_path": None,
         "compute_type": "int8",
     },
+    "hugo": {
+        "translation_key": True,
+        "draft": False,
+        "translated_by_key": None,
+    },
     "energy": {
         "enabled": True,
         "country": "FRA",

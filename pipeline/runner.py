@@ -1,16 +1,21 @@
 """The runner: chains the stages for each article inside the energy meter.
 
-It writes the run manifest ``run.json`` (updated as each article finishes,
-atomically) and keeps going when one article fails: the failure is recorded
-with its one-line reason and the next article starts.
+It writes the run manifest ``run.json`` (rewritten atomically as each article
+finishes) and keeps going when one article fails: the failure is recorded with
+its one-line reason and the next article starts. Each finished article leaves
+a completion marker (``done.json`` beside its stage files) holding the hash of
+its source and of the settings; the same command run again skips those
+articles, which with the translation memory makes a killed run resumable.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
 import sys
+import time
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -18,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .discover import Article
 from .encoding import write_atomic
 from .errors import BitextError
-from .extract import language_of
-from .stages import ArticleContext, ExtractStage, ReinsertStage, TranslateStage
+from .stages import ArticleContext, ExtractStage, HugoFrontMatterStage, ReinsertStage, TranslateStage
 
 log = logging.getLogger("bitext")
 
@@ -30,9 +35,13 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 @dataclass
 class RunOptions:
-    inputs: list[Path]
+    articles: list[Article]
     target_lang: str
     source_lang: str | None
     out_dir: Path
@@ -43,7 +52,9 @@ class RunOptions:
     use_cache: bool = True
     verbose: bool = False
     quiet: bool = False
-    root: Path | None = None  # common folder of the inputs: outputs keep the layout below it
+    force: bool = False
+    in_place: bool = False
+    content_root: Path | None = None  # with --in-place: where translations are written
 
 
 @dataclass
@@ -51,21 +62,31 @@ class RunResult:
     manifest: dict[str, Any]
     failed: int = 0
     done: int = 0
-    articles: list[dict[str, Any]] = field(default_factory=list)
+    skipped: int = 0
 
 
-def _stages() -> list[Any]:
-    return [ExtractStage(), TranslateStage(), ReinsertStage()]
+def default_stages() -> list[Any]:
+    stages: list[Any] = [ExtractStage(), TranslateStage()]
+    try:
+        from .align.stage import AlignStage
+
+        stages.append(AlignStage())
+    except ImportError:  # the align stage is optional until it lands
+        pass
+    stages += [HugoFrontMatterStage(), ReinsertStage()]
+    return stages
 
 
 class Runner:
     """Runs the stages over the articles of one run."""
 
-    def __init__(self, options: RunOptions, translator: Any, meter_factory: Any = None):
+    def __init__(self, options: RunOptions, translator: Any, meter_factory: Any = None, stages: list[Any] | None = None):
         self.opt = options
         self.translator = translator
+        self.stages = stages if stages is not None else default_stages()
         self.run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
         self.meter = meter_factory(self.run_id) if meter_factory else None
+        self.settings_hash = self._settings_hash()
         self.manifest: dict[str, Any] = {
             "tool": "bitext",
             "version": __version__,
@@ -78,6 +99,7 @@ class Runner:
             "target_lang": options.target_lang,
             "config_file": options.config_path,
             "config": options.config,
+            "in_place": options.in_place,
             "articles": [],
             "outputs": {},
             "model_calls": 0,
@@ -85,20 +107,22 @@ class Runner:
             "pid": os.getpid(),
         }
 
+    def _settings_hash(self) -> str:
+        sig = {
+            "version": __version__,
+            "backend": self.opt.backend,
+            "target": self.opt.target_lang,
+            "config": self.opt.config,
+            "translator": self.translator.signature() if hasattr(self.translator, "signature") else None,
+            "stages": [s.name for s in self.stages],
+        }
+        return _sha256(json.dumps(sig, sort_keys=True, default=str).encode())[:16]
+
     # ------------------------------------------------------------ manifest
     def _save_manifest(self) -> None:
         self.manifest["model_calls"] = getattr(self.translator, "model_calls", 0)
         self.manifest["cache_hits"] = getattr(self.translator, "cache_hits", 0)
         write_atomic(self.opt.out_dir / "run.json", json.dumps(self.manifest, ensure_ascii=False, indent=1) + "\n")
-
-    def _relative(self, source: Path) -> Path:
-        root = self.opt.root
-        if root is not None:
-            try:
-                return source.resolve().parent.relative_to(root.resolve())
-            except ValueError:
-                pass
-        return Path(".")
 
     # ------------------------------------------------------------ running
     def run(self) -> RunResult:
@@ -107,49 +131,94 @@ class Runner:
             self.manifest["outputs"]["energy"] = "energy.jsonl"
         self._save_manifest()
         result = RunResult(self.manifest)
+        progress = _Progress(len(self.opt.articles), self.opt.quiet)
         try:
-            for source in self.opt.inputs:
-                entry = self._run_article(source)
+            for article in self.opt.articles:
+                entry = self._run_article(article)
                 self.manifest["articles"].append(entry)
-                if entry["status"] == "failed":
+                status = entry["status"]
+                if status == "failed":
                     result.failed += 1
+                elif status == "skipped":
+                    result.skipped += 1
                 else:
                     result.done += 1
+                progress.update(entry)
                 self._save_manifest()
         finally:
+            progress.close()
             if self.meter is not None:
                 self.meter.close()
             self.manifest["ended_at"] = _now()
             self._save_manifest()
         return result
 
-    def _article_context(self, source: Path) -> ArticleContext:
-        src_lang = language_of(source) or self.opt.source_lang or self.opt.config["source_lang"]
-        if src_lang == self.opt.target_lang:
+    def _paths(self, article: Article) -> tuple[Path, Path]:
+        """(translated file, stage-file folder) for an article."""
+        if self.opt.in_place:
+            target = (self.opt.content_root or Path(".")) / article.target
+        else:
+            target = self.opt.out_dir / article.target
+        rel_dir = article.target.parent
+        work_dir = self.opt.out_dir / rel_dir / (article.source.name + ".bitext")
+        return target, work_dir
+
+    def _context(self, article: Article) -> ArticleContext:
+        if article.source_lang == self.opt.target_lang:
             raise BitextError(
-                f"the article is already in '{src_lang}'; choose the other language with --to", path=str(source)
+                f"the article is already in '{article.source_lang}'; choose the other language with --to",
+                path=str(article.source),
             )
-        rel = self._relative(source)
-        article_dir = self.opt.out_dir / rel
+        target, work_dir = self._paths(article)
         return ArticleContext(
-            source=source,
+            source=article.source,
             config=self.opt.config,
             out_dir=self.opt.out_dir,
-            article_dir=article_dir,
-            work_dir=article_dir / (source.name + ".bitext"),
-            source_lang=src_lang,
+            target_path=target,
+            work_dir=work_dir,
+            source_lang=article.source_lang,
             target_lang=self.opt.target_lang,
             translator=self.translator,
+            in_place=self.opt.in_place,
         )
 
-    def _run_article(self, source: Path) -> dict[str, Any]:
-        entry: dict[str, Any] = {"source": str(source), "status": "done", "outputs": {}}
+    def _skip_reason(self, article: Article, target: Path) -> str | None:
+        if self.opt.force:
+            return None
+        existing = article.existing_translation
+        if existing is not None and not self._written_by_us(existing):
+            return f"a translation already exists ({existing}); use --force to translate anyway"
+        if self.opt.in_place and target.exists() and not self._written_by_us(target):
+            return f"{target} exists and was not written by bitext; not overwriting it"
+        return None
+
+    def _written_by_us(self, path: Path) -> bool:
+        """A file bitext wrote and nobody changed since: its hash is in a completion marker."""
         try:
-            ctx = self._article_context(source)
+            digest = _sha256(path.read_bytes())
+        except OSError:
+            return False
+        return digest in _written_hashes(self.opt.out_dir)
+
+    def _run_article(self, article: Article) -> dict[str, Any]:
+        entry: dict[str, Any] = {"source": str(article.source), "status": "done", "outputs": {}}
+        try:
+            ctx = self._context(article)
+            reason = self._skip_reason(article, ctx.target_path)
+            if reason:
+                entry.update(status="skipped", reason=reason)
+                return entry
+            source_hash = _sha256(article.source.read_bytes()) if article.source.exists() else None
+            marker = ctx.work_dir / "done.json"
+            previous = _read_json(marker)
+            if previous and previous.get("source_sha256") == source_hash and previous.get("settings") == self.settings_hash:
+                if _outputs_intact(previous, self.opt.out_dir):
+                    entry.update(previous["entry"], resumed=True)
+                    return entry
             doc = None
-            for stage in _stages():
+            for stage in self.stages:
                 ctx.work = {}
-                with self._measure(str(source), stage.name) as work:
+                with self._measure(str(article.source), stage.name) as work:
                     doc = stage.run(doc, ctx)
                     if work is not None:
                         work.update(ctx.work)
@@ -158,12 +227,77 @@ class Runner:
             entry["source_lang"] = ctx.source_lang
             if doc is not None and doc.metadata.get("encoding", {}).get("mojibake"):
                 entry["repaired_mojibake"] = True
+            if ctx.flags:
+                entry["flags"] = ctx.flags
+            self._write_marker(marker, source_hash, entry, ctx)
         except BitextError as exc:
             entry.update(status="failed", error=str(exc))
             print(f"bitext: {exc}", file=sys.stderr)
         return entry
 
+    def _write_marker(self, marker: Path, source_hash: str | None, entry: dict[str, Any], ctx: ArticleContext) -> None:
+        written = {}
+        if ctx.target_path.exists():
+            written[str(ctx.target_path)] = _sha256(ctx.target_path.read_bytes())
+        data = {"source_sha256": source_hash, "settings": self.settings_hash, "entry": entry, "written": written, "at": _now()}
+        write_atomic(marker, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        _written_hashes.cache_clear()
+
     def _measure(self, article: str, stage: str):
         if self.meter is None:
             return nullcontext(None)
         return self.meter.measure(article=article, stage=stage)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _outputs_intact(marker: dict[str, Any], out_dir: Path) -> bool:
+    outputs = marker.get("entry", {}).get("outputs", {})
+    return all((out_dir / rel).exists() for rel in outputs.values())
+
+
+from functools import lru_cache  # noqa: E402
+
+
+@lru_cache(maxsize=4)
+def _written_hashes(out_dir: Path) -> frozenset[str]:
+    """Hashes of every file bitext wrote into this output folder, from the completion markers."""
+    hashes: set[str] = set()
+    for marker in out_dir.rglob("done.json"):
+        data = _read_json(marker) or {}
+        hashes.update(data.get("written", {}).values())
+    return frozenset(hashes)
+
+
+class _Progress:
+    """A progress bar on a terminal (tqdm), plain log lines otherwise, nothing with --quiet."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.quiet, self.count = total, quiet, 0
+        self.started = time.perf_counter()
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="article", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, entry: dict[str, Any]) -> None:
+        self.count += 1
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{entry['status']}: {Path(entry['source']).name}", refresh=False)
+            self.bar.update(1)
+            return
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed / self.count * (self.total - self.count)
+        print(f"[{self.count}/{self.total}] {entry['status']} {entry['source']} (eta {eta:.0f} s)", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -25,16 +25,22 @@ class ArticleContext:
     source: Path
     config: dict[str, Any]
     out_dir: Path
-    article_dir: Path  # OUT/<relative dir>: where the translated article goes
+    target_path: Path  # the translated article
     work_dir: Path  # OUT/<relative dir>/<name>.bitext: the stage files
     source_lang: str
     target_lang: str
     translator: Any = None
+    in_place: bool = False
     work: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
 
     def record_output(self, key: str, path: Path) -> None:
-        self.outputs[key] = str(path.relative_to(self.out_dir))
+        """Note a file written for this article (relative to OUT when it is inside it)."""
+        try:
+            self.outputs[key] = str(path.resolve().relative_to(self.out_dir.resolve()))
+        except ValueError:
+            self.outputs[key] = str(path.resolve())
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -89,17 +95,67 @@ class TranslateStage:
         return doc
 
 
+class HugoFrontMatterStage:
+    """Plan the Hugo keys of the translated file (translationKey, draft, translator).
+
+    Only model translations get them: ``identity`` must reproduce the source
+    byte for byte and ``pseudo`` must keep the front matter as it is.
+    """
+
+    name = "hugo"
+
+    def run(self, doc: Document, ctx: ArticleContext) -> Document:
+        from .hugo import derive_key, translation_key
+
+        hugo = ctx.config["hugo"]
+        backend = getattr(ctx.translator, "name", "identity")
+        keys: dict[str, object] = {}
+        if backend in ("identity", "pseudo"):
+            doc.metadata["hugo_keys"] = keys
+            return doc
+        source_text = ctx.source.read_text(encoding="utf-8", errors="replace")
+        if hugo["translation_key"]:
+            existing = translation_key(source_text)
+            keys["translationKey"] = existing or derive_key(ctx.source)
+            if existing is None and ctx.in_place:
+                self._add_to_source(ctx, keys["translationKey"])
+        if hugo["draft"]:
+            keys["draft"] = True
+        if hugo["translated_by_key"]:
+            keys[hugo["translated_by_key"]] = getattr(ctx.translator, "model_id", backend)
+        doc.metadata["hugo_keys"] = keys
+        return doc
+
+    @staticmethod
+    def _add_to_source(ctx: ArticleContext, key: str) -> None:
+        """With --in-place only: Hugo needs the same translationKey in both files."""
+        from .hugo import add_keys
+
+        data = ctx.source.read_bytes()
+        text = data.decode("utf-8-sig")
+        crlf = "\r\n" in text
+        updated = add_keys(text.replace("\r\n", "\n"), {"translationKey": key})
+        if crlf:
+            updated = updated.replace("\n", "\r\n")
+        if data.startswith(b"\xef\xbb\xbf"):
+            updated = "\ufeff" + updated
+        write_atomic(ctx.source, updated.encode("utf-8"))
+        ctx.flags.append("translationKey added to the source file")
+
+
 class ReinsertStage:
     """Fill the skeleton and write the Hugo-ready translated article, atomically."""
 
     name = "reinsert"
 
     def run(self, doc: Document, ctx: ArticleContext) -> Document:
-        from .reinsert import output_name
+        from .hugo import add_keys
 
         text = fill_skeleton(doc)
-        path = ctx.article_dir / output_name(ctx.source, ctx.target_lang)
-        write_atomic(path, encode_article(text, doc.metadata.get("encoding", {})))
-        ctx.record_output("article", path)
+        keys = doc.metadata.get("hugo_keys")
+        if keys:
+            text = add_keys(text, keys)
+        write_atomic(ctx.target_path, encode_article(text, doc.metadata.get("encoding", {})))
+        ctx.record_output("article", ctx.target_path)
         ctx.work["units"] = len(doc.units)
         return doc
