@@ -24,7 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="translate articles: extract, translate, reinsert (and log energy)")
-    run.add_argument("input", type=Path, help="a Hugo article (.md) or a folder of them")
+    run.add_argument("input", type=Path, nargs="?", help="a Hugo article (.md), a Hugo site or content folder, or a JSONL file of articles")
+    run.add_argument("--dataset", help="a Hugging Face dataset of articles: a save_to_disk folder or a hub id")
+    run.add_argument("--split", help="the dataset's split (e.g. test)")
+    run.add_argument("--text-field", help="the field holding each record's text (JSONL and --dataset)")
     run.add_argument("--to", dest="target", required=True, choices=["en", "fr"], help="target language")
     run.add_argument("--from", dest="source", choices=["en", "fr"], help="source language for files without .en/.fr in their name")
     run.add_argument("--config", type=Path, help="YAML run configuration (default: configs/default.yaml values)")
@@ -32,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--backend", choices=["identity", "pseudo", "marian", "ctranslate2"], help="translator (default: config's backend, marian)")
     run.add_argument("--model", help="hub id or local folder of a MarianMT model (default: Helsinki-NLP/opus-mt-SRC-TGT)")
     run.add_argument("--no-cache", action="store_true", help="bypass the translation memory")
-    run.add_argument("--force", action="store_true", help="translate even where a translation already exists")
+    run.add_argument("--force", action="store_true", help="translate again: even where a translation already exists, or this run already finished the article")
     run.add_argument("--in-place", action="store_true", help="write translations into the content tree (never over a file bitext did not write)")
     run.add_argument("--quiet", action="store_true", help="no progress output")
 
@@ -97,16 +100,43 @@ def _plan(args, config) -> tuple[list, Path | None]:
     return [Article(path, lang, target, existing if keep else None)], None
 
 
+def _plan_records(args, config):
+    """Articles from the records of a JSONL file or a dataset."""
+    from .records import read_dataset, read_jsonl, record_articles
+
+    if not args.text_field:
+        raise BitextError("--text-field is required with a JSONL file or --dataset (the field holding the text)")
+    lang = args.source or ("fr" if args.target == "en" else "en")
+    if args.dataset:
+        records = read_dataset(args.dataset, args.split)
+        name = Path(args.dataset.rstrip("/")).name
+    else:
+        records = read_jsonl(args.input, args.text_field)
+        name = args.input.name.removesuffix(".jsonl")
+    return records, record_articles(records, name, args.text_field, lang), name
+
+
+def _is_records_input(args) -> bool:
+    return bool(args.dataset) or (args.input is not None and args.input.suffix == ".jsonl")
+
+
 def _cmd_run(args) -> int:
     from .config import load_config
     from .runner import RunOptions, Runner
 
     config = load_config(args.config)
     backend = args.backend or config["backend"]
-    articles, root = _plan(args, config)
+    if args.input is None and not args.dataset:
+        raise BitextError("give an article, a folder, a JSONL file, or --dataset")
+    records = None
+    if _is_records_input(args):
+        records, articles, records_name = _plan_records(args, config)
+        root = None
+    else:
+        articles, root = _plan(args, config)
     if not articles:
         raise BitextError(f"no articles in the source language to translate to '{args.target}'", path=str(args.input))
-    out_dir = args.out or Path(config["output_dir"]) / _default_run_name(args.input, args.target)
+    out_dir = args.out or Path(config["output_dir"]) / _default_run_name(args.input or Path(args.dataset), args.target)
     if args.in_place and root is None:
         root = args.input.parent
     options = RunOptions(
@@ -126,14 +156,23 @@ def _cmd_run(args) -> int:
         content_root=root,
     )
     translator = _make_translator(options, [a.source for a in articles])
-    result = Runner(options, translator, _meter_factory(options, translator)).run()
+    runner = Runner(options, translator, _meter_factory(options, translator))
+    result = runner.run()
+    if records is not None:
+        from .encoding import write_atomic
+        from .records import write_records
+
+        written = write_records(out_dir, records_name, records, runner.record_translations, args.text_field,
+                                args.target, as_dataset=bool(args.dataset))
+        runner.manifest["outputs"]["records"] = str(written.relative_to(out_dir))
+        write_atomic(out_dir / "run.json", json.dumps(runner.manifest, ensure_ascii=False, indent=1) + "\n")
     if not args.quiet:
         print(
             f"bitext: {result.done} done, {result.skipped} skipped, {result.failed} failed; manifest: {out_dir / 'run.json'}",
             file=sys.stderr,
         )
     if result.failed:
-        return 2 if root is None and len(articles) == 1 else 1
+        return 2 if root is None and records is None and len(articles) == 1 else 1
     return 0
 
 
@@ -144,23 +183,44 @@ def _make_translator(options, inputs):
 
         return IdentityTranslator() if backend == "identity" else PseudoTranslator()
     from .extract import language_of
+    from .mt.base import ModelUnavailable
     from .mt.factory import build_translator
 
     src = options.articles[0].source_lang if options.articles else (options.source_lang or options.config["source_lang"])
     cache = None
     if options.use_cache and options.config["translate"]["cache"]:
-        cache = Path(options.config["translate"]["cache_path"] or (options.out_dir / "translation_memory.sqlite"))
-    model = options.model or options.config["translate"]["model"]
-    return build_translator(backend, model, src, options.target_lang, options.config["translate"], cache)
+        cache = Path(options.config["translate"]["cache_path"] or default_memory_path())
+    t = options.config["translate"]
+    model = options.model or t["model"]
+    settings = {k: t[k] for k in ("device", "num_beams", "batch_size", "max_length_ratio")}
+    if backend == "ctranslate2":
+        settings["compute_type"] = t["compute_type"]
+    try:
+        return build_translator(backend, model, src, options.target_lang, settings, cache)
+    except ModelUnavailable as exc:
+        raise BitextError(str(exc)) from None
 
 
 def _default_run_name(path: Path, target: str) -> str:
     """A stable folder per input and direction, so the same command resumes the same run."""
-    name = path.resolve().name
-    for suffix in (".md", ".markdown", ".en", ".fr"):
+    name = path.resolve().name if path.exists() else path.name
+    for suffix in (".md", ".markdown", ".jsonl", ".en", ".fr"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
     return f"{name or 'run'}.{target}"
+
+
+def default_memory_path() -> Path:
+    """The translation memory shared by all runs of this user, like a CAT tool's project TM.
+
+    ``BITEXT_CACHE_DIR`` moves it (tests use it to start from an empty one).
+    """
+    import os
+
+    base = os.environ.get("BITEXT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "bitext"
+    )
+    return Path(base) / "translation_memory.sqlite"
 
 
 def _meter_factory(options, translator):

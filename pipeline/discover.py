@@ -35,6 +35,8 @@ class Article:
     source_lang: str
     target: Path  # the translated file, relative to the output root (or absolute with --in-place)
     existing_translation: Path | None = None  # a translation already present in the content tree
+    text: str | None = None  # a record's text (JSONL / datasets input) instead of a file
+    record: int | None = None  # the record's index in its file or dataset
 
 
 @dataclass

@@ -87,6 +87,7 @@ class Runner:
         self.run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
         self.meter = meter_factory(self.run_id) if meter_factory else None
         self.settings_hash = self._settings_hash()
+        self.record_translations: dict[int, str | None] = {}
         self.manifest: dict[str, Any] = {
             "tool": "bitext",
             "version": __version__,
@@ -180,16 +181,17 @@ class Runner:
             target_lang=self.opt.target_lang,
             translator=self.translator,
             in_place=self.opt.in_place,
+            text=article.text,
         )
 
     def _skip_reason(self, article: Article, target: Path) -> str | None:
-        if self.opt.force:
-            return None
-        existing = article.existing_translation
-        if existing is not None and not self._written_by_us(existing):
-            return f"a translation already exists ({existing}); use --force to translate anyway"
+        """Why an article is not translated: a person's translation exists (``--force`` overrides,
+        writing to OUT), or ``--in-place`` would overwrite a file bitext did not write (never)."""
         if self.opt.in_place and target.exists() and not self._written_by_us(target):
             return f"{target} exists and was not written by bitext; not overwriting it"
+        existing = article.existing_translation
+        if not self.opt.force and existing is not None and not self._written_by_us(existing):
+            return f"a translation already exists ({existing}); use --force to translate anyway"
         return None
 
     def _written_by_us(self, path: Path) -> bool:
@@ -208,12 +210,18 @@ class Runner:
             if reason:
                 entry.update(status="skipped", reason=reason)
                 return entry
-            source_hash = _sha256(article.source.read_bytes()) if article.source.exists() else None
+            if article.text is not None:
+                source_hash = _sha256(article.text.encode("utf-8"))
+            else:
+                source_hash = _sha256(article.source.read_bytes()) if article.source.exists() else None
             marker = ctx.work_dir / "done.json"
             previous = _read_json(marker)
-            if previous and previous.get("source_sha256") == source_hash and previous.get("settings") == self.settings_hash:
+            same = previous and previous.get("source_sha256") == source_hash and previous.get("settings") == self.settings_hash
+            if same and not self.opt.force:
                 if _outputs_intact(previous, self.opt.out_dir):
                     entry.update(previous["entry"], resumed=True)
+                    if article.record is not None:
+                        self.record_translations[article.record] = previous.get("result_text")
                     return entry
             doc = None
             for stage in self.stages:
@@ -229,6 +237,11 @@ class Runner:
                 entry["repaired_mojibake"] = True
             if ctx.flags:
                 entry["flags"] = ctx.flags
+            if article.record is not None:
+                self.record_translations[article.record] = ctx.result_text
+                entry["record"] = article.record
+            if article.text is None and ctx.in_place:  # the source may have gained a translationKey
+                source_hash = _sha256(article.source.read_bytes())
             self._write_marker(marker, source_hash, entry, ctx)
         except BitextError as exc:
             entry.update(status="failed", error=str(exc))
@@ -240,6 +253,8 @@ class Runner:
         if ctx.target_path.exists():
             written[str(ctx.target_path)] = _sha256(ctx.target_path.read_bytes())
         data = {"source_sha256": source_hash, "settings": self.settings_hash, "entry": entry, "written": written, "at": _now()}
+        if ctx.result_text is not None:
+            data["result_text"] = ctx.result_text
         write_atomic(marker, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         _written_hashes.cache_clear()
 

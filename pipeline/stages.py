@@ -34,6 +34,8 @@ class ArticleContext:
     work: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
+    text: str | None = None  # the record's text when the article is a JSONL/dataset record
+    result_text: str | None = None  # the translated record text (records are not written as files)
 
     def record_output(self, key: str, path: Path) -> None:
         """Note a file written for this article (relative to OUT when it is inside it)."""
@@ -53,7 +55,19 @@ class ExtractStage:
     name = "extract"
 
     def run(self, doc: Document | None, ctx: ArticleContext) -> Document:
-        doc = extract_file(ctx.source, ctx.config, ctx.source_lang)
+        if ctx.text is not None:
+            from .encoding import repair_mojibake
+            from .errors import BitextError
+
+            if not ctx.text.strip():
+                raise BitextError("the record's text field is empty or missing: nothing to translate", path=str(ctx.source))
+            from .extract import extract_text
+
+            text, repairs = repair_mojibake(ctx.text.replace("\r\n", "\n"))
+            doc = extract_text(text, str(ctx.source), ctx.config, ctx.source_lang)
+            doc.metadata["encoding"] = {"newline": "\n", "bom": False, "decoded_as": "utf-8", "mojibake": repairs}
+        else:
+            doc = extract_file(ctx.source, ctx.config, ctx.source_lang)
         doc.source_lang = ctx.source_lang
         doc.target_lang = ctx.target_lang
         path = ctx.work_dir / "document.json"
@@ -113,6 +127,9 @@ class HugoFrontMatterStage:
         if backend in ("identity", "pseudo"):
             doc.metadata["hugo_keys"] = keys
             return doc
+        if ctx.text is not None:  # records are not Hugo files
+            doc.metadata["hugo_keys"] = keys
+            return doc
         source_text = ctx.source.read_text(encoding="utf-8", errors="replace")
         if hugo["translation_key"]:
             existing = translation_key(source_text)
@@ -152,6 +169,10 @@ class ReinsertStage:
         from .hugo import add_keys
 
         text = fill_skeleton(doc)
+        if ctx.text is not None:  # a record: the runner writes it back with the others
+            ctx.result_text = text
+            ctx.work["units"] = len(doc.units)
+            return doc
         keys = doc.metadata.get("hugo_keys")
         if keys:
             text = add_keys(text, keys)
