@@ -190,6 +190,8 @@ def _make_translator(options, inputs):
     cache = None
     if options.use_cache and options.config["translate"]["cache"]:
         cache = Path(options.config["translate"]["cache_path"] or default_memory_path())
+    if not options.verbose:
+        _quiet_hugging_face()
     t = options.config["translate"]
     model = options.model or t["model"]
     settings = {k: t[k] for k in ("device", "num_beams", "batch_size", "max_length_ratio")}
@@ -208,6 +210,21 @@ def _default_run_name(path: Path, target: str) -> str:
         if name.endswith(suffix):
             name = name[: -len(suffix)]
     return f"{name or 'run'}.{target}"
+
+
+def _quiet_hugging_face() -> None:
+    """No download or weight-loading progress bars and no advice lines unless -v."""
+    import os
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import warnings
+
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
 
 def default_memory_path() -> Path:

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
         "device": "auto",
         "num_beams": 4,
         "batch_size": 16,
+        "articles_per_batch": 8,
         "max_length_ratio": 2.5,
         "do_not_translate": [],
         "cache": True,

@@ -133,18 +133,21 @@ class Runner:
         self._save_manifest()
         result = RunResult(self.manifest)
         progress = _Progress(len(self.opt.articles), self.opt.quiet)
+        size = self.opt.config["translate"]["articles_per_batch"] if self._batched() else 1
         try:
-            for article in self.opt.articles:
-                entry = self._run_article(article)
-                self.manifest["articles"].append(entry)
-                status = entry["status"]
-                if status == "failed":
-                    result.failed += 1
-                elif status == "skipped":
-                    result.skipped += 1
-                else:
-                    result.done += 1
-                progress.update(entry)
+            for start in range(0, len(self.opt.articles), size):
+                group = self.opt.articles[start : start + size]
+                entries = self._run_group(group) if size > 1 else [self._run_article(group[0])]
+                for entry in entries:
+                    self.manifest["articles"].append(entry)
+                    status = entry["status"]
+                    if status == "failed":
+                        result.failed += 1
+                    elif status == "skipped":
+                        result.skipped += 1
+                    else:
+                        result.done += 1
+                    progress.update(entry)
                 self._save_manifest()
         finally:
             progress.close()
@@ -203,50 +206,109 @@ class Runner:
         return digest in _written_hashes(self.opt.out_dir)
 
     def _run_article(self, article: Article) -> dict[str, Any]:
-        entry: dict[str, Any] = {"source": str(article.source), "status": "done", "outputs": {}}
+        job = self._begin(article)
+        if job.pending:
+            self._continue(job, self.stages)
+        return job.entry
+
+    def _begin(self, article: Article) -> "_Job":
+        """Skip, resume, or prepare an article; nothing is run yet."""
+        job = _Job(article, {"source": str(article.source), "status": "done", "outputs": {}})
         try:
-            ctx = self._context(article)
+            job.ctx = ctx = self._context(article)
             reason = self._skip_reason(article, ctx.target_path)
             if reason:
-                entry.update(status="skipped", reason=reason)
-                return entry
+                job.entry.update(status="skipped", reason=reason)
+                return job
             if article.text is not None:
-                source_hash = _sha256(article.text.encode("utf-8"))
-            else:
-                source_hash = _sha256(article.source.read_bytes()) if article.source.exists() else None
-            marker = ctx.work_dir / "done.json"
-            previous = _read_json(marker)
-            same = previous and previous.get("source_sha256") == source_hash and previous.get("settings") == self.settings_hash
-            if same and not self.opt.force:
-                if _outputs_intact(previous, self.opt.out_dir):
-                    entry.update(previous["entry"], resumed=True)
-                    if article.record is not None:
-                        self.record_translations[article.record] = previous.get("result_text")
-                    return entry
-            doc = None
-            for stage in self.stages:
+                job.source_hash = _sha256(article.text.encode("utf-8"))
+            elif article.source.exists():
+                job.source_hash = _sha256(article.source.read_bytes())
+            previous = _read_json(ctx.work_dir / "done.json")
+            same = previous and previous.get("source_sha256") == job.source_hash and previous.get("settings") == self.settings_hash
+            if same and not self.opt.force and _outputs_intact(previous, self.opt.out_dir):
+                job.entry.update(previous["entry"], resumed=True)
+                if article.record is not None:
+                    self.record_translations[article.record] = previous.get("result_text")
+                return job
+            job.pending = True
+        except BitextError as exc:
+            self._fail(job, exc)
+        return job
+
+    def _fail(self, job: "_Job", exc: BitextError) -> None:
+        job.pending = False
+        job.entry.update(status="failed", error=str(exc))
+        print(f"bitext: {exc}", file=sys.stderr)
+
+    def _continue(self, job: "_Job", stages: list[Any]) -> None:
+        """Run ``stages`` on a prepared article; finish it after the last stage."""
+        ctx, article = job.ctx, job.article
+        try:
+            for stage in stages:
                 ctx.work = {}
                 with self._measure(str(article.source), stage.name) as work:
-                    doc = stage.run(doc, ctx)
+                    job.doc = stage.run(job.doc, ctx)
                     if work is not None:
                         work.update(ctx.work)
-            entry["outputs"] = ctx.outputs
-            entry["units"] = len(doc.units) if doc else 0
-            entry["source_lang"] = ctx.source_lang
-            if doc is not None and doc.metadata.get("encoding", {}).get("mojibake"):
-                entry["repaired_mojibake"] = True
-            if ctx.flags:
-                entry["flags"] = ctx.flags
-            if article.record is not None:
-                self.record_translations[article.record] = ctx.result_text
-                entry["record"] = article.record
-            if article.text is None and ctx.in_place:  # the source may have gained a translationKey
-                source_hash = _sha256(article.source.read_bytes())
-            self._write_marker(marker, source_hash, entry, ctx)
+            if stages and stages[-1] is self.stages[-1]:
+                self._finish(job)
         except BitextError as exc:
-            entry.update(status="failed", error=str(exc))
-            print(f"bitext: {exc}", file=sys.stderr)
-        return entry
+            self._fail(job, exc)
+
+    def _finish(self, job: "_Job") -> None:
+        ctx, article, doc, entry = job.ctx, job.article, job.doc, job.entry
+        entry["outputs"] = ctx.outputs
+        entry["units"] = len(doc.units) if doc else 0
+        entry["source_lang"] = ctx.source_lang
+        if doc is not None and doc.metadata.get("encoding", {}).get("mojibake"):
+            entry["repaired_mojibake"] = True
+        if ctx.flags:
+            entry["flags"] = ctx.flags
+        if article.record is not None:
+            self.record_translations[article.record] = ctx.result_text
+            entry["record"] = article.record
+        source_hash = job.source_hash
+        if article.text is None and ctx.in_place:  # the source may have gained a translationKey
+            source_hash = _sha256(article.source.read_bytes())
+        self._write_marker(ctx.work_dir / "done.json", source_hash, entry, ctx)
+        job.pending = False
+
+    # ------------------------------------------------------------ batching across articles
+    def _batched(self) -> bool:
+        """Model backends translate the sentences of several articles in one go (throughput)."""
+        per_batch = self.opt.config["translate"]["articles_per_batch"]
+        return getattr(self.translator, "name", "identity") not in ("identity", "pseudo") and per_batch > 1 and len(self.opt.articles) > 1
+
+    def _run_group(self, articles: list[Article]) -> list[dict[str, Any]]:
+        """Extract each article, translate all their units together, then finish each one.
+
+        The shared translation is one energy record (stage ``translate``, article
+        ``batch of N articles``, the articles listed in it): its cost cannot be
+        split honestly between articles.
+        """
+        jobs = [self._begin(a) for a in articles]
+        names = [s.name for s in self.stages]
+        cut = names.index("translate")
+        before, translate, after = self.stages[:cut], self.stages[cut], self.stages[cut + 1 :]
+        for job in jobs:
+            if job.pending:
+                self._continue(job, before)
+        ready = [j for j in jobs if j.pending]
+        if ready:
+            label = f"batch of {len(ready)} articles" if len(ready) > 1 else str(ready[0].article.source)
+            try:
+                with self._measure(label, "translate") as work:
+                    counts = translate.run_many([j.doc for j in ready], [j.ctx for j in ready])
+                    if work is not None:
+                        work.update(counts, articles=[str(j.article.source) for j in ready])
+            except BitextError as exc:
+                for job in ready:
+                    self._fail(job, exc)
+        for job in jobs:
+            if job.pending:
+                self._continue(job, after)
+        return [j.entry for j in jobs]
 
     def _write_marker(self, marker: Path, source_hash: str | None, entry: dict[str, Any], ctx: ArticleContext) -> None:
         written = {}
@@ -287,6 +349,18 @@ def _written_hashes(out_dir: Path) -> frozenset[str]:
         data = _read_json(marker) or {}
         hashes.update(data.get("written", {}).values())
     return frozenset(hashes)
+
+
+@dataclass
+class _Job:
+    """One article on its way through the stages."""
+
+    article: Article
+    entry: dict[str, Any]
+    ctx: ArticleContext | None = None
+    doc: Any = None
+    source_hash: str | None = None
+    pending: bool = False
 
 
 class _Progress:

@@ -97,9 +97,9 @@ class TranslateStage:
             for u in doc.units:
                 u.target, u.target_codes = pseudo_unit(u)
         else:
-            from .translate import translate_document
+            from .translate import translate_documents
 
-            translate_document(doc, translator, ctx)
+            translate_documents([doc], translator, [ctx])
         ctx.work.setdefault("units", len(doc.units))
         ctx.work.setdefault("source_tokens", sum(len(u.text.split()) for u in doc.units))
         ctx.work.setdefault("target_tokens", sum(len((u.target or "").split()) for u in doc.units))
@@ -107,6 +107,17 @@ class TranslateStage:
         _write_json(path, doc.to_dict())
         ctx.record_output("translated", path)
         return doc
+
+    def run_many(self, docs: list[Document], ctxs: list[ArticleContext]) -> dict[str, Any]:
+        """Translate several articles' units in one model pass; write each one's translated.json."""
+        from .translate import translate_documents
+
+        counts = translate_documents(docs, ctxs[0].translator, ctxs)
+        for doc, ctx in zip(docs, ctxs):
+            path = ctx.work_dir / "translated.json"
+            _write_json(path, doc.to_dict())
+            ctx.record_output("translated", path)
+        return counts
 
 
 class HugoFrontMatterStage:
