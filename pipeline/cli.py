@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("--config", type=Path)
     ext.add_argument("--from", dest="source", choices=["en", "fr"])
 
+    rv = sub.add_parser("review", help="review a run's pairs in a local web page (edit, approve, note)")
+    rv.add_argument("run_dir", type=Path)
+    rv.add_argument("--port", type=int, default=8000)
+    rv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+
+    ri = sub.add_parser("reinsert", help="rebuild a run's translated articles with the editors' edits")
+    ri.add_argument("run_dir", type=Path)
+
     en = sub.add_parser("energy", help="energy report of a run folder: table, chart, Strubell et al. terms")
     en.add_argument("run_dir", type=Path)
     en.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -265,4 +273,22 @@ def _cmd_energy(args) -> int:
     return energy_command(args.run_dir, args.format)
 
 
-_COMMANDS = {"run": _cmd_run, "extract": _cmd_extract, "energy": _cmd_energy}
+def _cmd_review(args) -> int:
+    from .review import review_command
+
+    return review_command(args.run_dir, args.host, args.port)
+
+
+def _cmd_reinsert(args) -> int:
+    from .rebuild import reinsert_command
+
+    return reinsert_command(args.run_dir)
+
+
+_COMMANDS = {
+    "run": _cmd_run,
+    "extract": _cmd_extract,
+    "energy": _cmd_energy,
+    "review": _cmd_review,
+    "reinsert": _cmd_reinsert,
+}
