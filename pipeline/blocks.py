@@ -16,20 +16,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .inline import normalize_label
+from .inline import normalize_label, scan_inline
 from .shortcodes import ShortcodeTag
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)[ \t]*")
-_ATX_CLOSE = re.compile(r"(?:[ \t]+#+)?[ \t]*(?:\{[#.][^}]*\})?[ \t]*$")
+# heading attributes (goldmark): {#id}, {.class}, {#id .class key="value"}
+_ATTRS = r"\{[ \t]*(?:[#.][\w-]|[A-Za-z_][\w-]*[ \t]*=)[^{}\n]*\}"
+_ATX_CLOSE = re.compile(r"(?:[ \t]+#+)?[ \t]*(?:" + _ATTRS + r")?[ \t]*$")
 _THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _LIST = re.compile(r"^( {0,3})([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _TASK = re.compile(r"^\[[ xX]\][ \t]+")
 _REFDEF = re.compile(r"^ {0,3}\[(?!\^)((?:[^\]\\]|\\.){1,999})\]:[ \t]*\S")
+_REFDEF_OPEN = re.compile(r"^ {0,3}\[(?!\^)((?:[^\]\\]|\\.){1,999})\]:[ \t]*$")  # destination on the next line
+_REFDEF_ANY = re.compile(r"^(?:[ \t>]|[-+*][ \t]|\d{1,9}[.)][ \t])*\[(?!\^)((?:[^\]\\]|\\.){1,999})\]:")
+_REF_TITLE_LINE = re.compile(r"""^[ \t]*(?:"[^"]*"|'[^']*'|\([^()]*\))[ \t]*$""")
 _FOOTDEF = re.compile(r"^ {0,3}\[\^[^\]\s]+\]:[ \t]*")
-_ATTR_LINE = re.compile(r"^ {0,3}\{[.#:][^}]*\}[ \t]*$")
+_ATTR_LINE = re.compile(r"^ {0,3}(?:\{:[^}]*\}|" + _ATTRS + r")[ \t]*$")
+_MATH_FENCE = re.compile(r"^ {0,3}\$\$[ \t]*$")
 _TABLE_DELIM = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _HTML1 = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:[\s>]|$)", re.I)
 _HTML2345 = re.compile(r"^ {0,3}(<!--|<\?|<![A-Za-z]|<!\[CDATA\[)")
@@ -101,7 +107,7 @@ def parse_body(
     closing_of = _match_closings(tags, paired)
     ctx = _Ctx(text, starts, lines, tags, {t.start: t for t in tags}, code_shortcodes, paired, closing_of)
     ctx.prose_params = prose_params
-    ctx.refs = {normalize_label(m.group(1)) for line in lines if (m := _REFDEF.match(line))}
+    ctx.refs = {normalize_label(m.group(1)) for line in lines if (m := _REFDEF_ANY.match(line))}
     _parse(ctx, [(i, 0) for i in range(len(lines))])
     return ctx.regions, ctx.refs
 
@@ -176,7 +182,8 @@ def _param_regions(ctx: _Ctx, tag: ShortcodeTag) -> None:
     prose = ctx.prose_params
     wanted = prose.get(tag.name, set()) | prose.get("*", set())
     for p in tag.params:
-        if (p.name in wanted or p.position in wanted) and p.value.strip() and p.quote:
+        # positions (0-based) name positional parameters only: Hugo does not mix the two kinds
+        if (p.name in wanted or (p.name is None and p.position in wanted)) and p.value.strip() and p.quote:
             ctx.regions.append(
                 Region(
                     "shortcode_param",
@@ -184,6 +191,11 @@ def _param_regions(ctx: _Ctx, tag: ShortcodeTag) -> None:
                     {"shortcode": tag.name, "param": p.name if p.name else p.position, "quote": p.quote, "heading_path": _path(ctx)},
                 )
             )
+
+
+def _plain(title: str) -> str:
+    """A heading as the reader sees it (the context of the units below it): no markup."""
+    return " ".join(scan_inline(title)[0].split())
 
 
 def _path(ctx: _Ctx) -> list[str]:
@@ -203,7 +215,7 @@ def _block(ctx: _Ctx, items: list[tuple[int, int]], k: int) -> int:
     c = _content(ctx, items[k])
     if not c.strip():
         return k + 1
-    for handler in (_fenced, _indented_code, _shortcode_line, _atx, _thematic, _html_block, _blockquote, _list, _table, _refdef, _attr_line):
+    for handler in (_fenced, _math, _indented_code, _shortcode_line, _atx, _thematic, _html_block, _blockquote, _list, _table, _refdef, _attr_line, _definition):
         nxt = handler(ctx, items, k)
         if nxt is not None:
             return nxt
@@ -222,6 +234,20 @@ def _fenced(ctx, items, k):
             return j + 1
         j += 1
     return j
+
+
+def _math(ctx, items, k):
+    """Display math between ``$$`` lines (Hugo's passthrough extension) is never translated."""
+    if not _MATH_FENCE.match(_content(ctx, items[k])):
+        return None
+    j = k + 1
+    while j < len(items):
+        if _MATH_FENCE.match(_content(ctx, items[j])):
+            return j + 1
+        if not _content(ctx, items[j]).strip():
+            return None  # not math after all: CommonMark reads it as text
+        j += 1
+    return None
 
 
 def _indented_code(ctx, items, k):
@@ -250,7 +276,7 @@ def _atx(ctx, items, k):
     level = len(m.group(1))
     title = c[m.end() : body_end]
     if title.strip():
-        ctx.headings = [h for h in ctx.headings if h[0] < level] + [(level, title.strip())]
+        ctx.headings = [h for h in ctx.headings if h[0] < level] + [(level, _plain(title))]
         ctx.regions.append(
             Region("heading", [(line_start + m.end(), line_start + body_end)], {"level": level, "heading_path": _path(ctx)[:-1]})
         )
@@ -265,10 +291,39 @@ def _attr_line(ctx, items, k):
     return k + 1 if _ATTR_LINE.match(_content(ctx, items[k])) else None
 
 
+_DEFINITION = re.compile(r"^ {0,3}:[ \t]+(?=\S)")
+
+
+def _definition(ctx, items, k):
+    """``: definition`` under a term (goldmark's definition lists, on in Hugo by default).
+
+    The ``:`` must stay first on its line, so the definition is a unit of
+    its own, after the marker; the term above it is a paragraph that ends there.
+    """
+    m = _DEFINITION.match(_content(ctx, items[k]))
+    if not m:
+        return None
+    i, col = items[k]
+    return _paragraph(ctx, items, k, first_col=col + m.end(), kind="definition")
+
+
 def _refdef(ctx, items, k):
+    """A link reference definition is skeleton; its destination or title may sit on the next line."""
     c = _content(ctx, items[k])
-    if _REFDEF.match(c):
-        return k + 1
+    nxt = None
+    m = _REFDEF.match(c)
+    if m:
+        nxt = k + 1
+        dest = c[c.index("]:", m.start(1)) + 2 :].strip()
+    elif _REFDEF_OPEN.match(c) and k + 1 < len(items):
+        dest = _content(ctx, items[k + 1]).strip()
+        if dest and not _interrupts(ctx, items, k + 1):
+            nxt = k + 2
+    if nxt is not None:
+        titled = len(dest.split()) > 1
+        if not titled and nxt < len(items) and _REF_TITLE_LINE.match(_content(ctx, items[nxt])):
+            nxt += 1
+        return nxt
     m = _FOOTDEF.match(c)
     if m:
         i, col = items[k]
@@ -288,8 +343,10 @@ def _html_block(ctx, items, k):
         return _until(ctx, items, k, lambda line: closer in line, first_from=c.index(m2.group(1)) + len(m2.group(1)))
     if not (_HTML6.match(c) or _HTML7.match(c)):
         return None
-    j = k
-    while j < len(items) and _content(ctx, items[j]).strip():
+    j = k + 1
+    # to a blank line (CommonMark), or to a line of shortcodes: what a shortcode wraps is
+    # read apart from what follows it (Hugo renders the body on its own)
+    while j < len(items) and _content(ctx, items[j]).strip() and _tags_covering_line(ctx, *items[j]) is None:
         j += 1
     _html_text_regions(ctx, items[k:j])
     return j
@@ -306,42 +363,108 @@ def _until(ctx, items, k, ends, first_from=0):
 
 
 def _html_text_regions(ctx: _Ctx, items: list[tuple[int, int]]) -> None:
-    """Text between block-level tags of an HTML block becomes units; inline tags are codes."""
+    """Text between block-level tags of an HTML block becomes units; inline tags are codes.
+
+    The block is read line by line without its container prefixes (``> ``,
+    list indentation): those stay in the skeleton between the unit's lines.
+    """
     if not items:
         return
-    start = ctx.starts[items[0][0]] + items[0][1]
-    last = items[-1][0]
-    end = ctx.starts[last] + len(ctx.lines[last])
-    chunk = ctx.text[start:end]
+    spans = []
+    for i, col in items:
+        a = ctx.starts[i] + min(col, len(ctx.lines[i]))
+        spans.append((a, ctx.starts[i] + len(ctx.lines[i])))
+    virtual = "\n".join(ctx.text[a:b] for a, b in spans)
+    offsets, pos = [], 0
+    for a, b in spans:
+        offsets.append(pos)
+        pos += b - a + 1
     cut = 0
-    for m in list(_BLOCK_TAG_SPLIT.finditer(chunk)) + [None]:
-        piece_end = m.start() if m else len(chunk)
-        _html_run(ctx, start + cut, start + piece_end)
+    for m in list(_BLOCK_TAG_SPLIT.finditer(virtual)) + [None]:
+        piece_end = m.start() if m else len(virtual)
+        if re.search(r"\w", re.sub(r"<[^>]*>", "", virtual[cut:piece_end])):
+            _html_run(ctx, spans, offsets, cut, piece_end)
         if m:
             cut = m.end()
 
 
-def _html_run(ctx: _Ctx, a: int, b: int) -> None:
+def _html_run(ctx: _Ctx, spans, offsets, va: int, vb: int) -> None:
+    """One unit for the virtual range [va, vb) of an HTML block: one segment per line it covers."""
     text = ctx.text
-    if not re.search(r"\w", re.sub(r"<[^>]*>", "", text[a:b])):
-        return
     segments = []
-    pos = a
-    while pos < b:
-        nl = text.find("\n", pos, b)
-        seg_end = b if nl < 0 else nl
-        s, e = pos, seg_end
+    for (a, b), off in zip(spans, offsets):
+        lo, hi = max(va, off), min(vb, off + (b - a))
+        if lo > hi or (lo == hi and hi != vb):
+            continue
+        s, e = a + (lo - off), a + (hi - off)
         while s < e and text[s] in " \t":
             s += 1
         if s < e:
             segments.append((s, e))
-        pos = seg_end + 1
     if segments:
         s, e = segments[-1]
         while e > s and text[e - 1] in " \t":
             e -= 1
         segments[-1] = (s, e)
-        ctx.regions.append(Region("html", segments, {"heading_path": _path(ctx)}, markdown=False))
+        # scanned as markdown all the same: the text of an HTML block may well be
+        # read as markdown (after a shortcode line, in a ``{{% %}}`` body), and
+        # a code span or a link address there must not be translated either
+        ctx.regions.append(Region("html", segments, {"heading_path": _path(ctx)}))
+
+
+_SHORTCODES_ONLY = re.compile(r"^[ \t]*(?:\{\{[<%].*?[>%]\}\}[ \t]*)+$")
+_MARKERS = re.compile(r"^(?: {0,3}(?:>|[-+*]|\d{1,9}[.)])(?:[ \t]|$))+ ?")
+
+
+class _Lazy:
+    """Whether a line may continue a container lazily (without its ``>`` or indentation).
+
+    CommonMark allows it only while a paragraph is open: not after a fence,
+    an HTML block, a heading or an indented code block. The state is fed
+    each line of the container's content, as the container sees it.
+    """
+
+    def __init__(self) -> None:
+        self.fence: re.Pattern[str] | None = None
+        self.html = False
+        self.table = False
+        self.para = False
+
+    def feed(self, content: str) -> None:
+        content = _MARKERS.sub("", content, count=1)  # nested quotes and list items: their content counts
+        if not content.strip():
+            self.para = self.html = self.table = False
+            return
+        if self.fence is not None:
+            if self.fence.match(content):
+                self.fence = None
+            self.para = False
+            return
+        first = content.lstrip(" ")[:1]  # cheap gates before the regular expressions
+        fm = _FENCE.match(content) if first in ("`", "~") else None
+        if fm and not (fm.group(2)[0] == "`" and "`" in fm.group(3)):
+            self.fence = re.compile(r"^ {0,3}" + re.escape(fm.group(2)[0]) + "{" + str(len(fm.group(2))) + r",}[ \t]*$")
+            self.para = False
+            return
+        if self.html or self.table:
+            return
+        if self.para and "|" in content and "-" in content and _TABLE_DELIM.match(content):
+            self.table, self.para = True, False  # table rows take no lazy lines (markdown-it, cmark-gfm)
+            return
+        if first == "<" and (
+            _HTML1.match(content) or _HTML2345.match(content) or _HTML6.match(content) or (_HTML7.match(content) and not self.para)
+        ):
+            self.html, self.para = True, False
+            return
+        if first in ("#", "-", "*", "_", "=") and (
+            _ATX.match(content) or _THEMATIC.match(content) or (_SETEXT.match(content) and self.para)
+        ):
+            self.para = False
+            return
+        if content.startswith(("    ", "\t")) and not self.para:
+            return  # indented code
+        # a line of shortcodes is a block of its own: nothing continues it lazily
+        self.para = not (first == "{" and _SHORTCODES_ONLY.match(content))
 
 
 def _blockquote(ctx, items, k):
@@ -349,15 +472,15 @@ def _blockquote(ctx, items, k):
         return None
     inner = []
     j = k
-    lazy_ok = False
+    lazy = _Lazy()
     while j < len(items):
         i, col = items[j]
         c = _content(ctx, items[j])
         m = _QUOTE.match(c)
         if m:
             inner.append((i, col + m.end()))
-            lazy_ok = bool(c[m.end() :].strip())
-        elif lazy_ok and c.strip() and not _interrupts(ctx, items, j):
+            lazy.feed(c[m.end() :])
+        elif lazy.para and c.strip() and not _interrupts(ctx, items, j):
             inner.append((i, col + len(c) - len(c.lstrip())))
         else:
             break
@@ -384,20 +507,24 @@ def _list(ctx, items, k):
     indent_needed = content_col - col
     inner = [(i, content_col if len(ctx.lines[i]) >= content_col else len(ctx.lines[i]))]
     j = k + 1
-    last_text = bool(c[m.end() :].strip())
+    lazy = _Lazy()
+    lazy.feed(c[content_col - col :] if len(c) >= content_col - col else "")
     while j < len(items):
         ij, colj = items[j]
         cj = _content(ctx, items[j])
         if not cj.strip():
             inner.append((ij, min(len(ctx.lines[ij]), colj + indent_needed)))
-            last_text = False
+            lazy.feed("")
             j += 1
             continue
         indent = len(cj) - len(cj.lstrip(" "))
         if indent >= indent_needed:
             inner.append((ij, colj + indent_needed))
-            last_text = True
-        elif last_text and not _interrupts(ctx, items, j) and not _LIST.match(cj):
+            lazy.feed(cj[indent_needed:])
+        elif cj.startswith("\t") and indent_needed <= 4:
+            inner.append((ij, colj + 1))  # a tab is indentation enough (it reaches column 4)
+            lazy.feed(cj[1:])
+        elif lazy.para and not _interrupts(ctx, items, j) and not _LIST.match(cj):
             inner.append((ij, colj + indent))
         else:
             break
@@ -408,10 +535,17 @@ def _list(ctx, items, k):
     first_i, first_col = inner[0]
     rest = ctx.lines[first_i][first_col:]
     tm = _TASK.match(rest)
-    if tm:
-        inner[0] = (first_i, first_col + tm.end())
     ctx.containers.append("list_item")
-    _parse(ctx, inner)
+    if tm:
+        # a task item starts with a paragraph (GFM reads ``[ ]`` in the paragraph):
+        # nothing after the box opens a fence, a heading or an HTML block
+        inner[0] = (first_i, first_col + tm.end())
+        if _tags_covering_line(ctx, *inner[0]) is None and _leading_block_tag(ctx, *inner[0]) is None:
+            _parse(ctx, inner[_paragraph(ctx, inner, 0) :])
+        else:
+            _parse(ctx, inner)
+    else:
+        _parse(ctx, inner)
     ctx.containers.pop()
     # give back trailing blank lines to the caller
     return j
@@ -460,7 +594,8 @@ def _table(ctx, items, k):
     row_no = 0
     while j < len(items):
         c = _content(ctx, items[j])
-        if not c.strip() or (j > k + 1 and "|" not in c) or (j > k + 1 and _interrupts(ctx, items, j)):
+        # GFM: rows go on to a blank line or another block; a row needs no pipe
+        if not c.strip() or (j > k + 1 and (c.startswith(("    ", "\t")) or _interrupts(ctx, items, j))):
             break
         if j != k + 1:
             i, col = items[j]
@@ -485,6 +620,8 @@ def _interrupts(ctx: _Ctx, items, j) -> bool:
         return True
     if _ATX.match(c) or _THEMATIC.match(c) or _QUOTE.match(c) or _HTML1.match(c) or _HTML2345.match(c) or _HTML6.match(c):
         return True
+    if _FOOTDEF.match(c) or _ATTR_LINE.match(c) or _MATH_FENCE.match(c):
+        return True  # a footnote definition, an attribute line {.class}, display math
     fm = _FENCE.match(c)
     if fm and not (fm.group(2)[0] == "`" and "`" in fm.group(3)):
         return True
@@ -492,7 +629,19 @@ def _interrupts(ctx: _Ctx, items, j) -> bool:
     if lm and c[lm.end() :].strip() and (lm.group(2)[0] in "-+*" or lm.group(2)[:-1] == "1"):
         return True
     i, col = items[j]
-    return _tags_covering_line(ctx, i, col) is not None or _leading_block_tag(ctx, i, col) is not None
+    if _tags_covering_line(ctx, i, col) is not None or _leading_block_tag(ctx, i, col) is not None:
+        return True
+    return _starts_table(ctx, items, j)
+
+
+def _starts_table(ctx: _Ctx, items, j) -> bool:
+    """A header row followed by a delimiter row with as many cells (GFM tables interrupt paragraphs)."""
+    if j + 1 >= len(items):
+        return False
+    head, delim = _content(ctx, items[j]), _content(ctx, items[j + 1])
+    if "|" not in head or "-" not in delim or not _TABLE_DELIM.match(delim):
+        return False
+    return len(_split_cells(head)) == len(_split_cells(delim))
 
 
 def _leading_block_tag(ctx: _Ctx, i: int, col: int) -> ShortcodeTag | None:
@@ -525,15 +674,33 @@ def _paragraph(ctx: _Ctx, items, k, first_col: int | None = None, kind: str = "p
     j = k + 1
     while j < len(items):
         c = _content(ctx, items[j])
-        if _SETEXT.match(c) and kind == "paragraph" and not _LIST.match(c):
+        if _SETEXT.match(c) and kind in ("paragraph", "definition", "footnote") and not _LIST.match(c):
             level = 1 if c.strip()[0] == "=" else 2
             _emit_paragraph(ctx, items[k:j], first_col, "heading", {"level": level, "setext": True})
             return j + 1
-        if _interrupts(ctx, items, j):
+        if _interrupts(ctx, items, j) or _DEFINITION.match(c):  # ": ..." makes the paragraph a term
             break
         j += 1
     _emit_paragraph(ctx, items[k:j], first_col, kind, {})
     return j
+
+
+_ALERT = re.compile(r"\[![A-Za-z][\w-]*\][+-]?[ \t]*")
+
+
+def _alert_title(ctx: _Ctx, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``> [!NOTE] Title`` (blockquote alerts): the marker is skeleton, the title a unit of its own.
+
+    The marker's line must stay its own line: text wrapped onto it would
+    become the alert's title. Returns the segments left for the body.
+    """
+    s, e = segments[0]
+    m = _ALERT.match(ctx.text, s, e)
+    if not m:
+        return segments
+    if m.end() < e and ctx.text[m.end() : e].strip():
+        ctx.regions.append(Region("alert_title", [(m.end(), e)], {"heading_path": _path(ctx), "container": "blockquote"}))
+    return segments[1:]
 
 
 def _emit_paragraph(ctx: _Ctx, lines, first_col, kind, extra) -> None:
@@ -545,6 +712,12 @@ def _emit_paragraph(ctx: _Ctx, lines, first_col, kind, extra) -> None:
         while s < e and text[s] in " \t":
             s += 1
         segments.append((s, e))
+    while len(segments) > 1 and segments[0][0] >= segments[0][1]:
+        segments.pop(0)  # nothing after a leading tag on its line: the unit starts on the next one
+    if kind == "paragraph" and ctx.containers and ctx.containers[-1] == "blockquote":
+        segments = _alert_title(ctx, segments)
+        if not segments:
+            return
     s, e = segments[-1]
     while e > s and text[e - 1] in " \t":
         e -= 1
@@ -561,7 +734,7 @@ def _emit_paragraph(ctx: _Ctx, lines, first_col, kind, extra) -> None:
     if kind == "heading":
         level = extra["level"]
         title = " ".join(text[a:b] for a, b in segments).strip()
-        ctx.headings = [h for h in ctx.headings if h[0] < level] + [(level, title)]
+        ctx.headings = [h for h in ctx.headings if h[0] < level] + [(level, _plain(title))]
         extra = dict(extra, heading_path=_path(ctx)[:-1])
     else:
         extra = dict(extra, heading_path=_path(ctx))
@@ -569,4 +742,9 @@ def _emit_paragraph(ctx: _Ctx, lines, first_col, kind, extra) -> None:
             kind = "list_item"
     if ctx.containers:
         extra["container"] = "/".join(ctx.containers)
+    if len(lines) > 1:
+        # what a re-wrapped line starts with: the containers' prefix (``> ``, the list
+        # indentation), not the extra indentation a source line happened to have
+        i, col = lines[1]
+        extra["wrap_prefix"] = ctx.lines[i][: min(col, len(ctx.lines[i]))]
     ctx.regions.append(Region(kind, segments, extra))

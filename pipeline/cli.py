@@ -174,7 +174,8 @@ def _cmd_run(args) -> int:
                                 args.target, as_dataset=bool(args.dataset))
         runner.manifest["outputs"]["records"] = str(written.relative_to(out_dir))
         write_atomic(out_dir / "run.json", json.dumps(runner.manifest, ensure_ascii=False, indent=1) + "\n")
-    if not args.quiet:
+    single_failure = len(articles) == 1 and result.failed
+    if not args.quiet and not single_failure:  # a single failure has already said its one line
         print(
             f"bitext: {result.done} done, {result.skipped} skipped, {result.failed} failed; manifest: {out_dir / 'run.json'}",
             file=sys.stderr,

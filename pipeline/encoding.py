@@ -51,8 +51,19 @@ def read_article(path: Path) -> tuple[str, dict[str, Any]]:
         text = data.decode("cp1252", errors="replace")
         meta["decoded_as"] = "windows-1252"
         meta["warnings"] = [f"line {line}: not valid UTF-8, decoded as Windows-1252"]
-    meta["newline"] = "\r\n" if "\r\n" in text and text.count("\r\n") == text.count("\n") else "\n"
-    if meta["newline"] == "\r\n":
+    crlf = text.count("\r\n")
+    if crlf and crlf == text.count("\n"):
+        meta["newline"] = "\r\n"
+    elif crlf:
+        # mixed line ends (a file edited on two systems): remember which lines had CRLF
+        lines = text.split("\n")
+        meta["newline"] = "mixed"
+        meta["crlf_lines"] = [n for n, line in enumerate(lines) if line.endswith("\r")]
+        meta["line_count"] = len(lines)
+        meta["majority"] = "\r\n" if 2 * crlf > len(lines) - 1 else "\n"
+    else:
+        meta["newline"] = "\n"
+    if crlf:
         text = text.replace("\r\n", "\n")
     text, repairs = repair_mojibake(text)
     meta["mojibake"] = repairs
@@ -104,6 +115,13 @@ def encode_article(text: str, meta: dict[str, Any]) -> bytes:
     """Back to bytes with the source's line ends and BOM (always UTF-8: mojibake stays repaired)."""
     if meta.get("newline") == "\r\n":
         text = text.replace("\n", "\r\n")
+    elif meta.get("newline") == "mixed":
+        lines = text.split("\n")
+        if len(lines) == meta.get("line_count"):  # same lines as the source: same line ends
+            crlf = set(meta.get("crlf_lines", []))
+            text = "".join(line + ("\r\n" if n in crlf else "\n") for n, line in enumerate(lines[:-1])) + lines[-1]
+        elif meta.get("majority") == "\r\n":
+            text = text.replace("\n", "\r\n")
     if meta.get("bom"):
         text = BOM + text
     return text.encode("utf-8")

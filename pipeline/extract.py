@@ -49,7 +49,7 @@ def extract_text(text: str, path: str, config: dict[str, Any], source_lang: str 
     ecfg = config["extract"]
     fmt, fm, body_start = split_front_matter(text, path)
     keys = set(ecfg["front_matter_keys"])
-    fm_offset = text.index("\n") + 1 if fmt else 0
+    fm_offset = text.index("\n") + 1 if fmt in ("yaml", "toml") else 0
     fm_regions: list[ValueRegion] = []
     if fmt == "yaml":
         fm_regions = yaml_regions(fm, fm_offset, keys, path)
@@ -59,8 +59,9 @@ def extract_text(text: str, path: str, config: dict[str, Any], source_lang: str 
     for t in tags:
         _shift(t, body_start)
     paired = check_pairing(text, tags, set(ecfg["paired_shortcodes"]), path)
-    regions, refs = parse_body(text, body_start, tags, paired, set(ecfg["code_shortcodes"]), _prose_params(ecfg))
-    doc = _cut(text, path, fm_regions, regions, refs)
+    verbatim = set(ecfg["code_shortcodes"])
+    regions, refs = parse_body(text, body_start, tags, paired, verbatim, _prose_params(ecfg))
+    doc = _cut(text, path, fm_regions, regions, refs, verbatim)
     doc.source_lang = source_lang
     doc.metadata["front_matter"] = fmt or None
     return doc
@@ -74,7 +75,9 @@ def _shift(tag, by: int) -> None:
         p.value_end += by
 
 
-def _cut(text: str, path: str, fm_regions: list[ValueRegion], regions: list[Region], refs: set[str]) -> Document:
+def _cut(
+    text: str, path: str, fm_regions: list[ValueRegion], regions: list[Region], refs: set[str], verbatim: set[str]
+) -> Document:
     spans: list[tuple[int, int, Any]] = [(r.start, r.end, r) for r in fm_regions]
     spans += [(r.segments[0][0], r.segments[-1][1], r) for r in regions]
     spans.sort(key=lambda s: s[0])
@@ -85,7 +88,7 @@ def _cut(text: str, path: str, fm_regions: list[ValueRegion], regions: list[Regi
     for start, end, region in spans:
         if start < cursor:
             raise BitextError(f"internal: overlapping text regions at offset {start}", path=path)
-        unit = _unit(text, region, f"u{len(units) + 1}", refs, line_of)
+        unit = _unit(text, region, f"u{len(units) + 1}", refs, line_of, verbatim)
         if unit is None:
             continue
         skeleton.append(text[cursor:start])
@@ -106,7 +109,24 @@ class _Lines:
         return bisect.bisect_right(self.starts, offset)
 
 
-def _unit(text: str, region: Any, unit_id: str, refs: set[str], line_of: _Lines) -> TextUnit | None:
+def _has_words(plain: str, codes) -> bool:
+    """Whether there is something to translate: a word outside code spans, URLs and the like.
+
+    A table cell holding only ```port```, a bare URL, an emoji code: nothing
+    for a translator, so it stays in the skeleton.
+    """
+    if not re.search(r"\w", plain):
+        return False
+    subs = [(c.start, c.end) for c in codes if c.replaces_text and c.kind != "entity" and c.kind != "escape"]
+    if not subs:
+        return True
+    chars = list(plain)
+    for a, b in subs:
+        chars[a:b] = " " * (b - a)
+    return bool(re.search(r"\w", "".join(chars)))
+
+
+def _unit(text: str, region: Any, unit_id: str, refs: set[str], line_of: _Lines, verbatim: set[str]) -> TextUnit | None:
     if isinstance(region, ValueRegion):
         raw = text[region.start : region.end]
         plain, codes = scan_inline(region.value, markdown=True, refs=set())
@@ -122,8 +142,8 @@ def _unit(text: str, region: Any, unit_id: str, refs: set[str], line_of: _Lines)
     segs = region.segments
     raw = "\n".join(text[a:b] for a, b in segs)
     separators = [text[segs[n - 1][1] : segs[n][0]] for n in range(1, len(segs))]
-    plain, codes = scan_inline(raw, markdown=region.markdown, refs=refs)
-    if not re.search(r"\w", plain):
+    plain, codes = scan_inline(raw, markdown=region.markdown, refs=refs, verbatim=verbatim)
+    if not _has_words(plain, codes):
         return None
     widths = [b - (text.rfind("\n", 0, a) + 1) for a, b in segs]
     first_col = segs[0][0] - (text.rfind("\n", 0, segs[0][0]) + 1)

@@ -32,8 +32,12 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<]*[^\s<.,:;\"')\]*_~!?]")
 _SHORTCODE = re.compile(r"\{\{(<|%)")
 # Where the next construct may start: the tokenizer jumps from one to the next.
-_NEXT_MD = re.compile(r"[\\`{<&*_~\[\]!]| {2,}\n|(?<!\w)(?:https?://|www\.)")
-_NEXT_HTML = re.compile(r"[{<&]")
+_NEXT_MD = re.compile(r"[\\`{<&*_~\[\]!]| {2,}\n|(?<!\w)(?:https?://|www\.)|(?<![\w:]):(?=[a-z0-9_+-]+:)")
+# GitHub/Hugo blockquote alerts ("> [!NOTE]") and Obsidian-style callouts: a keyword, not prose
+_ALERT = re.compile(r"\[![A-Za-z][\w-]*\][+-]?")
+# emoji codes (Hugo's enableEmoji): :smile:, :+1:
+_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]+:(?![\w:])")
+_NEXT_HTML = re.compile(r"[{<&]|(?<!\w)(?:https?://|www\.)")
 _HARD_BREAK = re.compile(r" {2,}\n")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -173,7 +177,7 @@ def _shortcode_end(s: str, i: int) -> int:
         return -1
 
 
-def _tokenize(s: str, markdown: bool, refs: set[str]) -> list[_Tok]:
+def _tokenize(s: str, markdown: bool, refs: set[str], verbatim: frozenset[str] | set[str] = frozenset()) -> list[_Tok]:
     toks: list[_Tok] = []
     text_start = 0
     i = 0
@@ -222,10 +226,16 @@ def _tokenize(s: str, markdown: bool, refs: set[str]) -> list[_Tok]:
                 name = m.group(3) if m else ""
                 self_closing = raw.rstrip("}").rstrip("<>%").endswith("/") and not escaped
                 kind = "iso" if escaped or self_closing else ("sclose" if closing else "sopen")
+                if kind == "sopen" and name in verbatim:
+                    # a code shortcode (katex, highlight...) inside a sentence: body and tags are one code
+                    close = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").search(s, end)
+                    if close:
+                        emit(_Tok("iso", i, close.end(), s[i : close.end()], name=name, code_kind="shortcode"))
+                        continue
                 emit(_Tok(kind, i, end, raw, name=name, code_kind="shortcode"))
                 continue
         if c == "<":
-            m = _AUTOLINK.match(s, i) if markdown else None
+            m = _AUTOLINK.match(s, i)  # in raw HTML too: an address is never text to translate
             if m:
                 emit(_Tok("iso", i, m.end(), m.group(0), code_kind="autolink"))
                 continue
@@ -264,6 +274,16 @@ def _tokenize(s: str, markdown: bool, refs: set[str]) -> list[_Tok]:
                 can_open = can_close = False
             emit(_Tok("delim", i, j, s[i:j], char=c, count=j - i, orig=j - i, can_open=can_open, can_close=can_close))
             continue
+        if markdown and c == "[" and i == 0:
+            m = _ALERT.match(s)
+            if m:
+                emit(_Tok("iso", 0, m.end(), m.group(0), code_kind="alert"))
+                continue
+        if markdown and c == ":":
+            m = _EMOJI.match(s, i)
+            if m and (re.search(r"[a-z]", m.group(0)) or m.group(0) in (":+1:", ":-1:")):
+                emit(_Tok("sub", i, m.end(), m.group(0), m.group(0), code_kind="emoji"))
+                continue
         if markdown and c == "[" and s.startswith("[^", i):
             k = s.find("]", i)
             if k > 0 and re.fullmatch(r"\[\^[^\]\s]+\]", s[i : k + 1]):
@@ -284,7 +304,7 @@ def _tokenize(s: str, markdown: bool, refs: set[str]) -> list[_Tok]:
             end = tail if tail is not None else i + 1
             emit(_Tok("rbr", i, end, s[i:end], dest=s[i + 1 : end]))
             continue
-        if markdown and c in "hw" and (i == 0 or not s[i - 1].isalnum()):
+        if c in "hw" and (i == 0 or not s[i - 1].isalnum()):
             m = _BARE_URL.match(s, i)
             if m:
                 emit(_Tok("sub", i, m.end(), m.group(0), m.group(0), code_kind="url"))
@@ -402,15 +422,21 @@ def _process_emphasis(toks: list[_Tok]) -> list[_Emph]:
             opener.count -= width
             closer.count -= width
             for between in delims[match + 1 : ci]:
-                toks[between].count = 0
+                # removed from the delimiter stack: what is left of them stays literal text
                 toks[between].can_open = toks[between].can_close = False
     return found
 
 
-def scan_inline(raw: str, *, markdown: bool = True, refs: set[str] | None = None) -> tuple[str, list[InlineCode]]:
-    """Split a raw inline run into plain text and inline codes (see module docstring)."""
+def scan_inline(
+    raw: str, *, markdown: bool = True, refs: set[str] | None = None, verbatim: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, list[InlineCode]]:
+    """Split a raw inline run into plain text and inline codes (see module docstring).
+
+    ``refs``: the link reference labels defined in the article; ``verbatim``:
+    names of shortcodes whose body is code (``katex``...), kept whole as one code.
+    """
     refs = refs or set()
-    toks = _tokenize(raw, markdown, refs)
+    toks = _tokenize(raw, markdown, refs, verbatim)
     _pair_tags(toks, "hopen", "hclose")
     _pair_tags(toks, "sopen", "sclose")
     _resolve_links(toks, refs)

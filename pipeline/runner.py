@@ -383,6 +383,8 @@ class _Progress:
             self.bar.set_postfix_str(f"{entry['status']}: {Path(entry['source']).name}", refresh=False)
             self.bar.update(1)
             return
+        if self.total == 1:
+            return  # one article: the summary line (or the error line) says it all
         elapsed = time.perf_counter() - self.started
         eta = elapsed / self.count * (self.total - self.count)
         print(f"[{self.count}/{self.total}] {entry['status']} {entry['source']} (eta {eta:.0f} s)", file=sys.stderr)

@@ -10,14 +10,22 @@ translated, and whether layouts survive longer French text, before any MT.
 """
 from __future__ import annotations
 
-import re
 
-_ACCENTED = str.maketrans(
-    "AaBCcDdEeGgHhIiJjKkLlNnOoRrSsTtUuWwYyZz",
-    "ÅåßÇçÐðÉéĜĝĤĥÎîĴĵĶķĹĺÑñÖöŘřŠšŢţÛûŴŵÝýŽž",
-)
-_WORD = re.compile(r"\w+", re.UNICODE)
-_PAD = "~"
+def pseudo_localize(text: str) -> str:
+    """Pseudo-localize a plain string: every word transformed and padded, then bracketed ``⟦ ⟧``.
+
+    The word transformation is the one units get (``pipeline.pseudo_units``),
+    which pads with letters so markdown emphasis around a word stays valid.
+    """
+    from ..pseudo_units import pseudo_words
+
+    if not text.strip():
+        return text
+    body = pseudo_words(text)
+    lead = len(text) - len(text.lstrip())
+    trail = len(text) - len(text.rstrip())
+    core = body.strip()
+    return text[:lead] + "⟦" + core + "⟧" + (text[len(text) - trail:] if trail else "")
 
 
 class IdentityTranslator:
@@ -34,37 +42,6 @@ class IdentityTranslator:
 
     def signature(self) -> dict[str, object]:
         return {"backend": self.name, "model": self.model_id}
-
-
-def _pseudo_word(match: re.Match[str]) -> str:
-    w = match.group(0)
-    transformed = w.translate(_ACCENTED)
-    if transformed == w:  # digits or letters without a look-alike
-        transformed = w + "·"
-    pad = _PAD * max(1, round(len(w) * 0.3)) if len(w) >= 3 else ""
-    return transformed + pad
-
-
-def pseudo_localize_words(text: str) -> str:
-    """Every word transformed and padded; spaces and punctuation kept."""
-    return _WORD.sub(_pseudo_word, text)
-
-
-def pseudo_localize(text: str) -> str:
-    """Transform every word and pad the text by about 30%.
-
-    Letters get accented look-alikes; each word of three letters or more gets
-    tildes appended in proportion to its length; the whole is bracketed with
-    ``⟦ ⟧`` so truncation in a layout is visible.
-    """
-    if not text.strip():
-        return text
-
-    body = pseudo_localize_words(text)
-    lead = len(text) - len(text.lstrip())
-    trail = len(text) - len(text.rstrip())
-    core = body.strip()
-    return text[:lead] + "⟦" + core + "⟧" + (text[len(text) - trail:] if trail else "")
 
 
 class PseudoTranslator:
