@@ -14,6 +14,7 @@ plain text, and the raw bytes are always kept.
 """
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -42,7 +43,7 @@ _HARD_BREAK = re.compile(r" {2,}\n")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     kind: str  # text sub iso hopen hclose sopen sclose delim lbr rbr
     start: int
@@ -182,6 +183,7 @@ def _tokenize(s: str, markdown: bool, refs: set[str], verbatim: frozenset[str] |
     text_start = 0
     i = 0
     n = len(s)
+    extra = _extra_starts(s, markdown)
 
     def flush(upto: int) -> None:
         if upto > text_start:
@@ -309,10 +311,31 @@ def _tokenize(s: str, markdown: bool, refs: set[str], verbatim: frozenset[str] |
             if m:
                 emit(_Tok("sub", i, m.end(), m.group(0), m.group(0), code_kind="url"))
                 continue
-        nxt = (_NEXT_MD if markdown else _NEXT_HTML).search(s, i + 1)
-        i = nxt.start() if nxt else n
+        i = _next_start(s, i + 1, markdown, extra)
     flush(n)
     return toks
+
+
+# The per-token jump looks for single characters only (fast); the constructs that need
+# look-behind (bare URLs, emoji codes, hard breaks) are found once per run.
+_NEXT_CHAR_MD = re.compile(r"[\\`{<&*_~\[\]!]")
+_NEXT_CHAR_HTML = re.compile(r"[{<&]")
+_NEXT_EXTRA_MD = re.compile(r" {2,}\n|(?<!\w)(?:https?://|www\.)|(?<![\w:]):(?=[a-z0-9_+-]+:)")
+_NEXT_EXTRA_HTML = re.compile(r"(?<!\w)(?:https?://|www\.)")
+
+
+def _extra_starts(s: str, markdown: bool) -> list[int]:
+    return [m.start() for m in (_NEXT_EXTRA_MD if markdown else _NEXT_EXTRA_HTML).finditer(s)]
+
+
+def _next_start(s: str, at: int, markdown: bool, extra: list[int]) -> int:
+    """Where the next construct may start, at or after ``at`` (``len(s)`` if none)."""
+    m = (_NEXT_CHAR_MD if markdown else _NEXT_CHAR_HTML).search(s, at)
+    best = m.start() if m else len(s)
+    k = bisect.bisect_left(extra, at)
+    if k < len(extra) and extra[k] < best:
+        best = extra[k]
+    return best
 
 
 def _pair_tags(toks: list[_Tok], open_kind: str, close_kind: str) -> None:
@@ -435,6 +458,8 @@ def scan_inline(
     ``refs``: the link reference labels defined in the article; ``verbatim``:
     names of shortcodes whose body is code (``katex``...), kept whole as one code.
     """
+    if (_NEXT_MD if markdown else _NEXT_HTML).search(raw) is None:
+        return raw, []  # nothing that could start markup: most headings, list items and cells
     refs = refs or set()
     toks = _tokenize(raw, markdown, refs, verbatim)
     _pair_tags(toks, "hopen", "hclose")
