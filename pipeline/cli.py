@@ -44,6 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("--config", type=Path)
     ext.add_argument("--from", dest="source", choices=["en", "fr"])
 
+    al = sub.add_parser("align", help="align two existing versions of an article (pairs.jsonl, pairs.tmx)")
+    al.add_argument("a", type=Path, help="one version (e.g. the French original)")
+    al.add_argument("b", type=Path, help="the other version (e.g. the English one)")
+    al.add_argument("--out", type=Path, help="output folder (default: outputs/align-<a>)")
+    al.add_argument("--config", type=Path)
+    al.add_argument("--level", choices=["paragraph", "sentence"], default="paragraph")
+    al.add_argument("--model", help="a MarianMT model (hub id or folder) A->B: adds chrF of its translation to the costs")
+
+    ex = sub.add_parser("export", help="all pairs of a run as a Hugging Face dataset, Parquet or CSV")
+    ex.add_argument("run_dir", type=Path)
+    ex.add_argument("--format", choices=["hf", "parquet", "csv"], required=True)
+
     rv = sub.add_parser("review", help="review a run's pairs in a local web page (edit, approve, note)")
     rv.add_argument("run_dir", type=Path)
     rv.add_argument("--port", type=int, default=8000)
@@ -274,6 +286,34 @@ def _cmd_energy(args) -> int:
     return energy_command(args.run_dir, args.format)
 
 
+def _cmd_align(args) -> int:
+    from .align.command import align_command
+    from .config import load_config
+
+    config = load_config(args.config)
+    model_translate = None
+    if args.model:
+        from .extract import language_of
+        from .mt.base import ModelUnavailable
+        from .mt.factory import build_translator
+
+        src = language_of(args.a) or config["source_lang"]
+        tgt = language_of(args.b) or ("en" if src == "fr" else "fr")
+        if not args.verbose:
+            _quiet_hugging_face()
+        try:
+            model_translate = build_translator("marian", args.model, src, tgt, {}, None).translate
+        except ModelUnavailable as exc:
+            raise BitextError(str(exc)) from None
+    return align_command(args.a, args.b, args.out, args.level, config, model_translate=model_translate)
+
+
+def _cmd_export(args) -> int:
+    from .export import export_command
+
+    return export_command(args.run_dir, args.format)
+
+
 def _cmd_review(args) -> int:
     from .review import review_command
 
@@ -290,6 +330,8 @@ _COMMANDS = {
     "run": _cmd_run,
     "extract": _cmd_extract,
     "energy": _cmd_energy,
+    "align": _cmd_align,
+    "export": _cmd_export,
     "review": _cmd_review,
     "reinsert": _cmd_reinsert,
 }

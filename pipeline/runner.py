@@ -66,15 +66,9 @@ class RunResult:
 
 
 def default_stages() -> list[Any]:
-    stages: list[Any] = [ExtractStage(), TranslateStage()]
-    try:
-        from .align.stage import AlignStage
+    from .align.stage import AlignStage
 
-        stages.append(AlignStage())
-    except ImportError:  # the align stage is optional until it lands
-        pass
-    stages += [HugoFrontMatterStage(), ReinsertStage()]
-    return stages
+    return [ExtractStage(), TranslateStage(), HugoFrontMatterStage(), AlignStage(), ReinsertStage()]
 
 
 class Runner:

@@ -1,0 +1,71 @@
+"""``bitext align A.md B.md [--out DIR] [--level paragraph|sentence]``: align two existing versions.
+
+Extracts both articles, aligns them (``twoversions.align_documents``),
+writes ``DIR/pairs.jsonl`` and ``DIR/pairs.tmx`` and prints a short summary
+on stderr. The default folder is ``<output_dir>/align-<stem of A>/``.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import BitextError
+from ..extract import extract_file, language_of
+from ..pairs import write_pairs_jsonl
+from .twoversions import LEVELS, align_documents, guess_language
+
+
+def default_out(a: Path, config: dict[str, Any]) -> Path:
+    stem = a.name
+    for suffix in (".md", ".markdown", ".en", ".fr"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+    if stem in ("index", "_index"):
+        stem = a.resolve().parent.name + "-" + stem
+    return Path(config.get("output_dir", "outputs")) / f"align-{stem}"
+
+
+def align_command(
+    a: Path,
+    b: Path,
+    out: Path | None,
+    level: str,
+    config: dict[str, Any],
+    model_translate: Callable[[list[str]], list[str]] | None = None,
+    quiet: bool = False,
+) -> int:
+    """Align A with B and write the pairs; returns the exit code (0)."""
+    from ..tmx import write_tmx
+
+    if level not in LEVELS:
+        raise BitextError(f"--level must be one of {', '.join(LEVELS)}, not {level!r}")
+    for path in (a, b):
+        if not Path(path).exists():
+            raise BitextError("file not found; check the path", path=str(path))
+    if Path(a).resolve() == Path(b).resolve():
+        raise BitextError("A and B are the same file: give the two versions of the article", path=str(a))
+    started = time.perf_counter()
+    doc_a = extract_file(Path(a), config, language_of(a))
+    doc_b = extract_file(Path(b), config, language_of(b))
+    doc_a.source_lang = guess_language(doc_a)
+    doc_b.source_lang = guess_language(doc_b)
+    pairs = align_documents(doc_a, doc_b, model_translate=model_translate, level=level)
+    out_dir = Path(out) if out is not None else default_out(Path(a), config)
+    jsonl, tmx = out_dir / "pairs.jsonl", out_dir / "pairs.tmx"
+    write_pairs_jsonl(jsonl, pairs)
+    write_tmx(tmx, pairs, doc_a.source_lang, doc_b.source_lang, segtype=level)
+    if not quiet:
+        types = Counter(p.type for p in pairs)
+        flagged = sum(1 for p in pairs if p.flags)
+        shown = ", ".join(f"{n} × {t}" for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        print(
+            f"bitext: aligned {a} ({doc_a.source_lang or '?'}, {len(doc_a.units)} units) with {b} "
+            f"({doc_b.source_lang or '?'}, {len(doc_b.units)} units) in {time.perf_counter() - started:.2f} s",
+            file=sys.stderr,
+        )
+        print(f"bitext: {len(pairs)} {level} pairs: {shown}; {flagged} flagged for review", file=sys.stderr)
+        print(f"bitext: wrote {jsonl} and {tmx}", file=sys.stderr)
+    return 0

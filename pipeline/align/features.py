@@ -1,0 +1,253 @@
+"""What the aligner compares: blocks with a length, a kind and anchor features.
+
+A *block* is one side's unit of alignment (a paragraph, heading, list item,
+table cell... or a sentence). Besides its length (Gale & Church compare
+character lengths), it carries *anchors*: things that survive translation
+unchanged and so point at the counterpart on the other side:
+
+- numbers (``2026``, ``443``; ``1,5`` and ``1.5`` are the same number);
+- URLs and link targets, image sources, inline code, inline shortcodes;
+- proper nouns and other capitalised or mixed-case tokens (``GitHub``,
+  ``ASP.NET``), and *cognates* by their first four letters, accents removed
+  (Simard, Foster & Isabelle 1992: ``certificat``/``certificate``);
+- the markdown structure around the block, which the skeleton keeps
+  untranslated: the code fence, shortcode or HTML tag just before it, the
+  list marker, the table position.
+
+Each anchor has a weight by its type; the aligner multiplies it by an IDF
+over both documents, so an anchor seen in every paragraph counts for little.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..document import Document, Slot, TextUnit
+from ..inline import render_inline
+
+# Block classes: what may align with what (see dp.COMPAT).
+HEADING, PARAGRAPH, LIST_ITEM, TABLE_CELL, FRONT_MATTER, SHORTCODE_PARAM, HTML, OTHER, SENTENCE = range(9)
+_CLASS = {
+    "heading": HEADING,
+    "paragraph": PARAGRAPH,
+    "list_item": LIST_ITEM,
+    "table_cell": TABLE_CELL,
+    "front_matter": FRONT_MATTER,
+    "shortcode_param": SHORTCODE_PARAM,
+    "html_attr": SHORTCODE_PARAM,
+    "html": HTML,
+    "sentence": SENTENCE,
+}
+
+# Anchor weights by type, before IDF. URLs and inline code are near-certain
+# evidence; a shared 4-letter prefix is weak on its own but there are many.
+W_URL, W_CODE, W_NUMBER, W_NAME, W_PREFIX, W_MARK, W_STRUCT = 3.0, 2.0, 2.0, 1.5, 1.0, 0.5, 0.7
+
+_WORD = re.compile(r"\w+(?:[.\-'’]\w+)*", re.UNICODE)
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+_LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_ATTR_URL = re.compile(r"""(?:href|src)\s*=\s*["']?([^"'\s>]+)""", re.I)
+_SC_NAME = re.compile(r"\{\{[<%]\s*/?\s*([\w./-]+)")
+_SC_REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+["']?([^"'\s%>]+)""")
+_FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+#.-]*)", re.M)
+_HTML_TAG = re.compile(r"<([A-Za-z][\w-]*)")
+
+
+@lru_cache(maxsize=100_000)
+def fold(word: str) -> str:
+    """Lowercase without accents: ``Démarrage`` -> ``demarrage``."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_number(raw: str) -> str:
+    """``1,5`` and ``1.5`` are one number; leading zeros are kept (``01`` in ``HTTP-01`` is a name part)."""
+    return raw.replace(",", ".")
+
+
+def _url_key(url: str) -> str:
+    """A link target without its fragment or query: ``#activer-recherche`` is the translated anchor."""
+    url = url.strip().strip("\"'")
+    for sep in ("#", "?"):
+        url = url.split(sep, 1)[0]
+    return url.rstrip("/").lower()
+
+
+_SENTENCE_PUNCT = re.compile(r"[.!?:]")
+
+
+@lru_cache(maxsize=200_000)
+def _token_anchors(token: str, sentence_start: bool) -> tuple[tuple[str, float], ...]:
+    """Anchors of one token (cached: articles repeat their words)."""
+    out: list[tuple[str, float]] = []
+    plain_word = token.isalpha()
+    has_digit = not plain_word and any(ch.isdigit() for ch in token)
+    if has_digit:
+        for num in _DIGITS.findall(token):
+            out.append(("N:" + normalize_number(num), W_NUMBER))
+    inner_upper = token[1:] != token[1:].lower()
+    looks_name = has_digit or inner_upper or (not plain_word and "." in token.strip("."))
+    if token[:1].isupper() and not sentence_start:
+        looks_name = True
+    if looks_name and len(token) >= 2 and not token.isdigit():
+        out.append(("C:" + fold(token), W_NAME))
+    letters = fold(token)
+    if len(letters) >= 4 and letters[:4].isalpha():
+        out.append(("P:" + letters[:4], W_PREFIX))
+    return tuple(out)
+
+
+def text_anchors(text: str, into: dict[str, float] | None = None) -> dict[str, float]:
+    """Anchors of plain text: numbers, names (capitalised not at a sentence start, or mixed case,
+    or with digits or inner dots), and cognate prefixes."""
+    feats = into if into is not None else {}
+    previous_end = 0
+    for m in _WORD.finditer(text):
+        # the gap between two words holds their punctuation: a sentence starts after . ! ? :
+        sentence_start = previous_end == 0 or _SENTENCE_PUNCT.search(text, previous_end, m.start()) is not None
+        previous_end = m.end()
+        for f, w in _token_anchors(m.group(0), sentence_start):
+            feats[f] = w
+    return feats
+
+
+def code_anchors(codes, text: str, feats: dict[str, float]) -> None:
+    """Anchors from inline codes: link and image targets, inline code, shortcodes, HTML tags, emphasis."""
+    for c in codes:
+        raw = c.open + c.close
+        for url in _LINK_DEST.findall(c.close) + _LINK_DEST.findall(c.open):
+            if not url.startswith("{{"):
+                feats["U:" + _url_key(url)] = W_URL
+        for url in _ATTR_URL.findall(raw):
+            feats["U:" + _url_key(url)] = W_URL
+        for ref in _SC_REF.findall(raw):
+            feats["U:" + _url_key(ref)] = W_URL
+        if c.kind in ("autolink", "url"):
+            feats["U:" + _url_key(c.open.strip("<>"))] = W_URL
+        elif c.kind == "code":
+            feats["K:" + text[c.start : c.end].strip()] = W_CODE
+        elif c.kind == "shortcode":
+            for name in _SC_NAME.findall(c.open):
+                feats["H:" + name] = W_CODE
+        elif c.kind == "html":
+            for tag in _HTML_TAG.findall(c.open):
+                feats["H:<" + tag.lower()] = W_MARK
+        elif c.kind in ("bold", "italic", "strike", "image", "footnote", "reflink"):
+            feats["M:" + c.kind] = W_MARK
+            if c.kind == "reflink":
+                feats["K:" + text[c.start : c.end].strip().lower()] = W_CODE
+
+
+def structure_anchors(before: str, feats: dict[str, float]) -> None:
+    """Anchors from the skeleton just before a block: code fences (and their language), shortcodes,
+    HTML tags, images, blockquotes, ordered or bullet list markers.
+
+    The skeleton is never translated, so a block that follows a ``sh`` code
+    fence in one version follows it in the other.
+    """
+    if not before.strip():
+        return
+    for fence, lang in _FENCE.findall(before):
+        feats["S:fence:" + (lang or "-")] = W_STRUCT * 2
+    for name in _SC_NAME.findall(before):
+        feats["S:sc:" + name] = W_STRUCT * 2
+    for tag in _HTML_TAG.findall(before):
+        feats["S:<" + tag.lower()] = W_STRUCT
+    if "![" in before:
+        feats["S:img"] = W_STRUCT
+    tail = before.rsplit("\n", 1)[-1]
+    if re.match(r"\s*\d+[.)]\s", tail):
+        feats["S:ol"] = W_STRUCT / 2
+    elif re.match(r"\s*[-*+]\s", tail):
+        feats["S:ul"] = W_STRUCT / 2
+    if tail.lstrip().startswith(">"):
+        feats["S:quote"] = W_STRUCT / 2
+
+
+@dataclass
+class Block:
+    """One side's unit of alignment."""
+
+    index: int
+    text: str  # plain text (what the lengths and anchors come from)
+    kind: str
+    cls: int
+    level: int = 0
+    length: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
+    units: list[TextUnit] = field(default_factory=list)
+
+
+def text_length(text: str) -> int:
+    """Characters with runs of whitespace counted once: hard wrapping must not change a length."""
+    return len(" ".join(text.split()))
+
+
+def unit_markup(unit: TextUnit, target: bool = False) -> str:
+    """The unit as the editor reads it: its text with its inline markup (front matter: the value).
+
+    The target side uses the target codes, or the source codes when the
+    translate stage left none (what ``reinsert.render_unit`` does); a unit
+    without a target has an empty target side.
+    """
+    if not target:
+        return render_inline(unit.text, unit.codes)
+    if unit.target is None:
+        return ""
+    return render_inline(unit.target, unit.target_codes if unit.target_codes is not None else unit.codes)
+
+
+def skeleton_before(doc: Document) -> dict[str, str]:
+    """For each unit id, the skeleton text between the previous slot and its own slot."""
+    out: dict[str, str] = {}
+    pending = ""
+    for piece in doc.skeleton:
+        if isinstance(piece, Slot):
+            out[piece.unit_id] = pending
+            pending = ""
+        else:
+            pending += piece
+    return out
+
+
+def unit_block(index: int, unit: TextUnit, before: str = "") -> Block:
+    cls = _CLASS.get(unit.kind, OTHER)
+    feats = text_anchors(unit.text)
+    code_anchors(unit.codes, unit.text, feats)
+    structure_anchors(before, feats)
+    if cls == TABLE_CELL:
+        feats["T:c%s" % unit.context.get("column", "")] = W_STRUCT / 2
+        feats["T:r%s" % unit.context.get("row", "")] = W_STRUCT / 2
+    return Block(
+        index=index,
+        text=unit.text,
+        kind=unit.kind,
+        cls=cls,
+        level=int(unit.context.get("level", 0) or 0),
+        length=float(text_length(unit.text)),
+        features=feats,
+        units=[unit],
+    )
+
+
+def document_blocks(doc: Document) -> tuple[list[TextUnit], list[Block]]:
+    """Split a document into its front matter units (aligned by key) and body blocks (aligned by DP)."""
+    before = skeleton_before(doc)
+    front = [u for u in doc.units if u.kind == "front_matter"]
+    body = [u for u in doc.units if u.kind != "front_matter"]
+    return front, [unit_block(i, u, before.get(u.id, "")) for i, u in enumerate(body)]
+
+
+def sentence_block(index: int, text: str) -> Block:
+    return Block(
+        index=index,
+        text=text,
+        kind="sentence",
+        cls=SENTENCE,
+        length=float(text_length(text)),
+        features=text_anchors(text),
+    )

@@ -1,0 +1,381 @@
+"""Align two existing versions of one article (say a French original and an English version
+written by a person), where paragraphs were added, dropped, merged or split.
+
+Front matter values align by key (``title`` with ``title``). The body's
+blocks align with the banded DP of ``dp`` (Gale & Church lengths + markdown
+structure + anchors), allowing 1-1, 1-0, 0-1, 2-1, 1-2 and 2-2 beads (and
+3-1 / 1-3, for a paragraph split on one side whose neighbour was merged into
+it on the other). With a
+``model_translate`` callable (a batch of strings in, a batch out) a second
+pass adds the chrF of the machine translation of side A against side B
+(Bleualign, Sennrich & Volk 2010), in a narrow band around the first path.
+
+Every unit of both documents ends up in exactly one pair.
+"""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..document import Document, TextUnit
+from ..extract import language_of
+from ..pairs import Pair
+from .dp import Aligner, Bead, Params, Side, path_centre, weigh_features
+from .features import Block, document_blocks, skeleton_before, unit_markup
+from .sentences import align_pieces, bead_score, side_pieces, split_many
+
+# Expected length of the English side over the French one, in characters (measured on
+# the real EN/FR pairs of the shared corpus: 0.82).
+EN_OVER_FR = 0.83
+LEVELS = ("paragraph", "sentence")
+FULL_DP_CELLS = 400_000  # below this many cells the whole matrix is computed: no band at all
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s*$")
+
+
+_STOP = {
+    "fr": set("le la les des du de et est une un pour dans que qui sur pas vous nous avec ce cette sont au aux par plus ou il elle ne se sa son ses leur".split()),
+    "en": set("the of and to is in that for it with as are on be this you by an not or from can your we our has have will which".split()),
+}
+
+
+def guess_language(doc: Document) -> str | None:
+    """``en`` or ``fr`` from the article's name (``post.fr.md``), else from its commonest small words."""
+    lang = doc.source_lang or language_of(doc.path)
+    if lang:
+        return lang
+    counts = {k: 0 for k in _STOP}
+    for u in doc.units:
+        for w in re.findall(r"[a-zà-ÿ]+", u.text.lower()):
+            for k, stop in _STOP.items():
+                counts[k] += w in stop
+    best = max(counts, key=counts.get)
+    other = min(counts, key=counts.get)
+    return best if counts[best] >= 5 and counts[best] >= 2 * counts[other] else None
+
+
+def length_ratio(lang_a: str | None, lang_b: str | None, blocks_a=None, blocks_b=None) -> float:
+    """Expected length of B over A: by language pair, else measured on the two documents (clipped)."""
+    if (lang_a, lang_b) == ("fr", "en"):
+        return EN_OVER_FR
+    if (lang_a, lang_b) == ("en", "fr"):
+        return 1.0 / EN_OVER_FR
+    if lang_a and lang_a == lang_b or not blocks_a or not blocks_b:
+        return 1.0
+    total_a = sum(b.length for b in blocks_a)
+    total_b = sum(b.length for b in blocks_b)
+    return min(max(total_b / max(total_a, 1.0), 0.6), 1.6)
+
+
+def _gaps(doc: Document, blocks: Sequence[Block], params: Params) -> list[float]:
+    """Cost of joining each block to the one before it, from the skeleton between them.
+
+    Blank lines only: two paragraphs that a person may well have written as
+    one. A list marker: a little more. A heading, code block, shortcode,
+    table or HTML between them: they cannot be one block in the other version.
+    """
+    before = skeleton_before(doc)
+    gaps = [0.0]
+    for blk in blocks[1:]:
+        piece = before.get(blk.units[0].id, "")
+        tail = piece.strip("\n")
+        if not piece.strip() or piece.strip() == ">":
+            gaps.append(0.0)
+        elif _LIST_MARKER.match(tail) and "\n\n\n" not in piece:
+            gaps.append(params.gap_list)
+        else:
+            gaps.append(params.gap_structure)
+    return gaps
+
+
+def _chrf_extra(texts_a: list[str], texts_b: list[str], mt_a: list[str], weight: float) -> Callable[[int, int, int, int], float]:
+    """Cost term from chrF(MT(A), B): higher chrF, lower cost. Cached per bead."""
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    cache: dict[tuple[int, int, int, int], float] = {}
+
+    def extra(i0: int, i1: int, j0: int, j1: int) -> float:
+        key = (i0, i1, j0, j1)
+        if key not in cache:
+            hyp = " ".join(mt_a[i0:i1])
+            ref = " ".join(texts_b[j0:j1])
+            score = chrf.sentence_score(hyp, [ref]).score / 100.0 if hyp.strip() and ref.strip() else 0.0
+            cache[key] = -weight * (score - 0.25)
+        return cache[key]
+
+    return extra
+
+
+def align_blocks(
+    doc_a: Document,
+    blocks_a: list[Block],
+    doc_b: Document,
+    blocks_b: list[Block],
+    params: Params,
+    model_translate: Callable[[list[str]], list[str]] | None = None,
+    band: int | None = None,
+    lang_a: str | None = None,
+) -> tuple[list[Bead], Aligner]:
+    """The beads of the best path between two block sequences (every block in exactly one bead)."""
+    n, m = len(blocks_a), len(blocks_b)
+    a = Side(blocks_a, _gaps(doc_a, blocks_a, params))
+    b = Side(blocks_b, _gaps(doc_b, blocks_b, params))
+    weigh_features(a, b)
+    aligner = Aligner(a, b, params)
+    if n == 0 or m == 0:
+        beads = [Bead(i, i + 1, 0, 0, params.skip) for i in range(n)] + [Bead(n, n, j, j + 1, params.skip) for j in range(m)]
+        return beads, aligner
+    if band is None:
+        # the centre line already follows the length ratio n:m; scattered 1-0s and 0-1s move the path off
+        # it like a random walk, about sqrt(|n - m|); a band the path touches is widened and rerun
+        band = None if (n + 1) * (m + 1) <= FULL_DP_CELLS else 24 + max(8, int(3 * math.sqrt(abs(n - m))))
+    beads = aligner.align(half=band)
+    if model_translate is not None:
+        mt = machine_translate(model_translate, [blk.text for blk in blocks_a], lang_a)
+        aligner.extra = _chrf_extra([x.text for x in blocks_a], [x.text for x in blocks_b], mt, weight=8.0)
+        beads = aligner.align(centre=path_centre(beads, n), half=min(6, band or 6))
+    return beads, aligner
+
+
+def machine_translate(model_translate: Callable[[list[str]], list[str]], texts: list[str], lang: str | None) -> list[str]:
+    """Translate blocks sentence by sentence in one batch (MT models are trained on sentences, and
+    cut long inputs), then join each block's sentences back."""
+    spans = split_many(texts, lang)
+    flat = [t[a:b] for t, sp in zip(texts, spans) for a, b in sp]
+    out = list(model_translate(flat)) if flat else []
+    if len(out) != len(flat):
+        raise ValueError(f"model_translate returned {len(out)} strings for {len(flat)}")
+    joined, k = [], 0
+    for sp in spans:
+        joined.append(" ".join(out[k : k + len(sp)]))
+        k += len(sp)
+    return joined
+
+
+def _fm_key(unit: TextUnit) -> str:
+    return str(unit.context.get("key", ""))
+
+
+def align_front_matter(front_a: list[TextUnit], front_b: list[TextUnit]) -> list[tuple[list[TextUnit], list[TextUnit]]]:
+    """Front matter values pair by key; several values under one key (tags) pair in order."""
+    keys: list[str] = []
+    by_a: dict[str, list[TextUnit]] = {}
+    by_b: dict[str, list[TextUnit]] = {}
+    for u in front_a:
+        by_a.setdefault(_fm_key(u), []).append(u)
+        if _fm_key(u) not in keys:
+            keys.append(_fm_key(u))
+    for u in front_b:
+        by_b.setdefault(_fm_key(u), []).append(u)
+        if _fm_key(u) not in keys:
+            keys.append(_fm_key(u))
+    groups = []
+    for k in keys:
+        la, lb = by_a.get(k, []), by_b.get(k, [])
+        for x in range(max(len(la), len(lb))):
+            groups.append(([la[x]] if x < len(la) else [], [lb[x]] if x < len(lb) else []))
+    return groups
+
+
+def _lines(units: Sequence[TextUnit]) -> list[int] | None:
+    if not units:
+        return None
+    return [min(u.line for u in units), max(u.end_line for u in units)]
+
+
+def _unaligned_score(aligner: Aligner, bd: Bead) -> float:
+    """How sure a 1-0 or 0-1 is: how much worse than leaving it alone its best 1-1 neighbour would be."""
+    a, b = aligner.a, aligner.b
+    best = math.inf
+    if bd.i1 > bd.i0:
+        for j in range(max(0, bd.j0 - 2), min(b.n, bd.j0 + 2)):
+            best = min(best, aligner.bead_cost(bd.i0, bd.i1, j, j + 1))
+    else:
+        for i in range(max(0, bd.i0 - 2), min(a.n, bd.i0 + 2)):
+            best = min(best, aligner.bead_cost(i, i + 1, bd.j0, bd.j1))
+    if not math.isfinite(best):
+        return 1.0
+    x = max(min(best - 2 * aligner.p.skip, 30.0), -30.0)
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def make_pair(
+    n: int,
+    article: str,
+    src_units: list[TextUnit],
+    tgt_units: list[TextUnit],
+    score: float,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    ratio: float,
+    sentences: bool = True,
+    splitter: str = "auto",
+    known: tuple[dict | None, dict | None] = (None, None),
+) -> Pair:
+    """One pair from the units of each side (either may be empty), with its sentence pairs.
+
+    ``known`` holds sentence spans already computed for each side's markups."""
+    src_mk = [unit_markup(u) for u in src_units]
+    tgt_mk = [unit_markup(u) for u in tgt_units]
+    first = src_units[0] if src_units else tgt_units[0]
+    ptype = f"{len(src_units)}-{len(tgt_units)}"
+    src, tgt = "\n\n".join(src_mk), "\n\n".join(tgt_mk)
+    pair = Pair(
+        id=f"{article}#{n}",
+        article=article,
+        kind=first.kind,
+        heading_path=list(first.context.get("heading_path", [])),
+        src=src,
+        tgt=tgt,
+        src_lines=_lines(src_units),
+        tgt_lines=_lines(tgt_units),
+        type=ptype,
+        score=round(float(score), 3),
+        unit_ids=[u.id for u in src_units],
+        target_unit_ids=[u.id for u in tgt_units],
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+    )
+    if sentences:
+        sp = side_pieces(src_mk, [u.line if u.kind != "front_matter" else None for u in src_units], src_lang, splitter, known[0])
+        tp = side_pieces(tgt_mk, [u.line if u.kind != "front_matter" else None for u in tgt_units], tgt_lang, splitter, known[1])
+        for piece, unit in ((sp, src_units), (tp, tgt_units)):
+            for p in piece:  # front matter values are one line
+                if p.lines is None:
+                    p.lines = [unit[p.unit].line, unit[p.unit].line]
+        pair.sentences = align_pieces(sp, tp, ratio)
+    return pair
+
+
+def sentence_pairs(pair: Pair) -> list[Pair]:
+    """One pair per sentence pair of a paragraph pair (``--level sentence``); QA flags come later."""
+    out = []
+    for k, s in enumerate(pair.sentences, start=1):
+        p = Pair(
+            id=f"{pair.id}.{k}",
+            article=pair.article,
+            kind=pair.kind,
+            heading_path=pair.heading_path,
+            src=s["src"],
+            tgt=s["tgt"],
+            src_lines=s.get("src_lines"),
+            tgt_lines=s.get("tgt_lines"),
+            type=s["type"],
+            score=s["score"],
+            unit_ids=pair.unit_ids,
+            target_unit_ids=pair.target_unit_ids,
+            src_lang=pair.src_lang,
+            tgt_lang=pair.tgt_lang,
+        )
+        out.append(p)
+    return out
+
+
+def align_documents(
+    doc_a: Document,
+    doc_b: Document,
+    model_translate: Callable[[list[str]], list[str]] | None = None,
+    level: str = "paragraph",
+    *,
+    params: Params | None = None,
+    qa: bool = True,
+    sentences: bool = True,
+    splitter: str = "auto",
+    band: int | None = None,
+) -> list[Pair]:
+    """Pairs between two versions of one article, in document order.
+
+    ``level="paragraph"`` gives one pair per bead, each with its
+    ``sentences``; ``level="sentence"`` gives one pair per sentence pair.
+    ``qa`` adds QA flags; ``sentences`` (paragraph level) the sentence
+    pairs; ``splitter`` is ``auto`` (spaCy) or ``rules``.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    lang_a, lang_b = guess_language(doc_a), guess_language(doc_b)
+    front_a, blocks_a = document_blocks(doc_a)
+    front_b, blocks_b = document_blocks(doc_b)
+    ratio = length_ratio(lang_a, lang_b, blocks_a, blocks_b)
+    if params is None:
+        params = Params(ratio=ratio)
+    groups: list[tuple[list[TextUnit], list[TextUnit], float]] = []
+    for ga, gb in align_front_matter(front_a, front_b):
+        groups.append((ga, gb, 1.0))  # by key: no doubt either way
+    beads, aligner = align_blocks(doc_a, blocks_a, doc_b, blocks_b, params, model_translate, band, lang_a)
+    for bd in beads:
+        ua = [u for blk in blocks_a[bd.i0 : bd.i1] for u in blk.units]
+        ub = [u for blk in blocks_b[bd.j0 : bd.j1] for u in blk.units]
+        if ua and ub:
+            score = bead_score(bd.cost, bd.i1 - bd.i0, bd.j1 - bd.j0)
+        else:
+            score = _unaligned_score(aligner, bd) if (blocks_a and blocks_b) else 1.0
+        groups.append((ua, ub, score))
+    need_sentences = sentences or level == "sentence"
+    known: tuple[dict | None, dict | None] = (None, None)
+    if need_sentences:  # every unit of a side through spaCy in one batch
+        known = tuple(
+            dict(zip(mks, split_many(mks, lang, splitter)))
+            for mks, lang in (([unit_markup(u) for u in doc_a.units], lang_a), ([unit_markup(u) for u in doc_b.units], lang_b))
+        )
+    pairs = [
+        make_pair(k, doc_a.path, ua, ub, score, lang_a, lang_b, ratio, sentences=need_sentences, splitter=splitter, known=known)
+        for k, (ua, ub, score) in enumerate(groups, start=1)
+    ]
+    if level == "sentence":
+        pairs = [sp for p in pairs for sp in sentence_pairs(p)]
+    if qa:
+        add_flags(pairs, doc_a, doc_b, lang_a, lang_b)
+    return pairs
+
+
+def add_flags(pairs: list[Pair], doc_a: Document, doc_b: Document, lang_a: str | None, lang_b: str | None) -> None:
+    """QA flags on every pair; names are checked against each document's own vocabulary, and NER
+    runs once over all texts of a side (batched) before the per-pair checks."""
+    from ..qa import check_pair, prime_entities, vocabulary
+
+    vocab_a = vocabulary(u.text for u in doc_a.units)
+    vocab_b = vocabulary(u.text for u in doc_b.units)
+    prime_entities([p.src for p in pairs if p.src and p.tgt], lang_a)
+    prime_entities([p.tgt for p in pairs if p.src and p.tgt], lang_b)
+    for p in pairs:
+        p.flags = check_pair(p.src, p.tgt, lang_a, lang_b, pair_type=p.type, src_vocab=vocab_a, tgt_vocab=vocab_b)
+
+
+def link_set(pairs: Sequence[Pair], include_null: bool = False) -> set[tuple[str, str]]:
+    """The links of an alignment: every (A unit, B unit) inside a pair; ``include_null`` adds (unit, '') for 1-0 / 0-1."""
+    links: set[tuple[str, str]] = set()
+    for p in pairs:
+        for a in p.unit_ids:
+            for b in p.target_unit_ids:
+                links.add((a, b))
+        if include_null:
+            if not p.target_unit_ids:
+                links.update((a, "") for a in p.unit_ids)
+            if not p.unit_ids:
+                links.update(("", b) for b in p.target_unit_ids)
+    return links
+
+
+def prf(found: set, gold: set) -> tuple[float, float, float]:
+    """Precision, recall and F1 of a set of links against gold links."""
+    if not found and not gold:
+        return 1.0, 1.0, 1.0
+    tp = len(found & gold)
+    p = tp / len(found) if found else 0.0
+    r = tp / len(gold) if gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def load_pair(a: Path, b: Path, config: dict) -> tuple[Document, Document]:
+    """Extract both versions, each with the language its file name gives."""
+    from ..extract import extract_file
+
+    doc_a = extract_file(a, config, language_of(a))
+    doc_b = extract_file(b, config, language_of(b))
+    return doc_a, doc_b
+
+
+__all__ = ["align_documents", "align_blocks", "align_front_matter", "link_set", "prf", "length_ratio"]
