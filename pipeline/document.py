@@ -11,7 +11,7 @@ for byte; that identity is the invariant the tests check first.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -87,6 +87,24 @@ class Slot:
     unit_id: str
 
 
+def _code_dict(c: InlineCode) -> dict[str, Any]:
+    return dict(c.__dict__)
+
+
+def _unit_dict(u: TextUnit) -> dict[str, Any]:
+    """``asdict`` without its deep-copy recursion: a document has thousands of codes."""
+    d = dict(u.__dict__)
+    d["codes"] = [_code_dict(c) for c in u.codes]
+    if u.target_codes is not None:
+        d["target_codes"] = [_code_dict(c) for c in u.target_codes]
+    d["layout"] = dict(u.layout.__dict__)
+    d["layout"]["line_prefixes"] = list(u.layout.line_prefixes)
+    d["layout"]["line_ends"] = list(u.layout.line_ends)
+    d["context"] = dict(u.context)
+    d["flags"] = [dict(f) for f in u.flags]
+    return d
+
+
 @dataclass
 class Document:
     """An article as the pipeline sees it."""
@@ -112,7 +130,7 @@ class Document:
             "source_lang": self.source_lang,
             "target_lang": self.target_lang,
             "metadata": self.metadata,
-            "units": [asdict(u) for u in self.units],
+            "units": [_unit_dict(u) for u in self.units],
             "skeleton": skeleton,
         }
 

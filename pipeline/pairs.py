@@ -8,7 +8,7 @@ article are aligned). ``src`` and ``tgt`` carry the article's inline markup
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -35,7 +35,13 @@ class Pair:
     tgt_lang: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A plain copy (``asdict``'s recursive deep copy is slow on thousands of pairs)."""
+        d = dict(self.__dict__)
+        for key in ("heading_path", "unit_ids", "target_unit_ids"):
+            d[key] = list(d[key])
+        d["flags"] = [dict(f) for f in self.flags]
+        d["sentences"] = [dict(x) for x in self.sentences]
+        return d
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Pair":

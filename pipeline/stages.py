@@ -46,7 +46,7 @@ class ArticleContext:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 class ExtractStage:
