@@ -1,0 +1,334 @@
+"""Drive a translator over text units, guarding against opus-mt's known failures.
+
+What goes wrong with MarianMT on real articles, and what is done here:
+
+- Empty, whitespace-only, punctuation-, emoji- or number-only input makes
+  opus-mt invent text (" " comes back as "I don't know."): such pieces never
+  reach the model, they are copied through.
+- A paragraph longer than the model's positions is cut off: units are split
+  into sentences, and over-long sentences into chunks (segment.py).
+- Leading/trailing whitespace is lost by the tokenizer: each piece's is kept
+  aside and put back.
+- Repetition loops ("the the the ...") and outputs much longer or shorter
+  than the source (dropped sentences) happen with beam search: the
+  segment is retried once with other decoding settings (more beams,
+  ``no_repeat_ngram_size``, ``repetition_penalty``) and flagged
+  ``repetition`` / ``length_ratio`` if still wrong.
+- Do-not-translate terms are replaced by placeholders the model can copy,
+  then restored; where a placeholder is lost, the segment is translated
+  again with the term left in, and flagged ``dnt`` if the term is missing.
+
+Every segment of every text goes to the translator in one call, so the
+backend can sort the whole article by length for throughput; identical
+segments are translated once.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from pipeline.mt.segment import SentenceSplitter, chunk_for_model
+
+_WORDLIKE = re.compile(r"[^\W\d_]", re.UNICODE)  # a letter: digits alone are copied
+_LOOP = re.compile(r"(\S.{1,39}?)(?:\s*\1){3,}", re.DOTALL)  # a unit repeated 4+ times in a row
+_BARE_ADDRESS = re.compile(r"\S+://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|www\.\S+")
+DEFAULT_MAX_TOKENS = 254
+
+
+@dataclass
+class TranslationResult:
+    """The translation of one text, with what the guards noticed."""
+
+    target: str
+    flags: list[dict[str, str]] = field(default_factory=list)
+    sentences: int = 0
+    source_tokens: int = 0
+    target_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class GuardSettings:
+    """Thresholds of the output checks and the decoding used for the retry.
+
+    Length bounds are in characters: ``min_ratio * len(src) - slack <=
+    len(out) <= max_ratio * len(src) + slack``. EN↔FR translations stay
+    within 0.7-1.4 of the source; the slack keeps short titles ("Oui." →
+    "Yes.") from being flagged.
+    """
+
+    min_ratio: float = 0.4
+    max_ratio: float = 2.2
+    slack: int = 8
+    retry: tuple[tuple[str, Any], ...] = (("num_beams", 6), ("no_repeat_ngram_size", 3), ("repetition_penalty", 1.3))
+    placeholder: str = "XZ{n}Q"
+
+
+# --------------------------------------------------------------------------
+# Planning: texts → pieces copied through and segments for the model
+
+
+@dataclass
+class _Piece:
+    lead: str
+    core: str
+    trail: str
+    segment: int | None = None  # index into the segment list; None: copied through
+    sentence: int = 0
+
+
+@dataclass
+class _Segment:
+    source: str  # what the model sees: whitespace normalized, DNT terms replaced
+    plain: str  # the same with the terms left in
+    terms: list[str]
+    output: str = ""
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _plan(text: str, splitter: SentenceSplitter, length: Callable[[str], int], max_tokens: int) -> tuple[list[_Piece], int]:
+    """Cut ``text`` into pieces; return them and the number of sentences."""
+    spans = splitter.split(text)
+    pieces: list[_Piece] = []
+    position = 0
+    for number, (start, end) in enumerate(spans):
+        if start > position:
+            pieces.append(_Piece(text[position:start], "", ""))
+        for chunk in chunk_for_model(text[start:end], length, max_tokens):
+            core = chunk.strip()
+            lead = chunk[: len(chunk) - len(chunk.lstrip())]
+            pieces.append(_Piece(lead, core, chunk[len(lead) + len(core):], sentence=number))
+        position = end
+    if position < len(text) or not pieces:
+        pieces.append(_Piece(text[position:], "", ""))
+    return pieces, len(spans)
+
+
+def translatable(text: str) -> bool:
+    """False for empty, whitespace, punctuation, emoji or number-only text, or a bare URL or e-mail."""
+    return bool(_WORDLIKE.search(text)) and not _BARE_ADDRESS.fullmatch(text.strip())
+
+
+def protect(text: str, terms: Sequence[str], placeholder: str = "XZ{n}Q") -> tuple[str, list[str]]:
+    """Replace each do-not-translate term (whole words, longest first) by a placeholder.
+
+    Returns the protected text and the terms in placeholder order.
+    """
+    if not terms:
+        return text, []
+    alternatives = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    found: list[str] = []
+
+    def swap(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return placeholder.format(n=len(found) - 1)
+
+    return pattern.sub(swap, text), found
+
+
+def restore(text: str, terms: list[str], placeholder: str = "XZ{n}Q") -> str | None:
+    """Put the terms back in place of their placeholders; None if one is missing.
+
+    Matching forgives case and spaces the model may put inside a placeholder.
+    """
+    for n, term in enumerate(terms):
+        literal = placeholder.format(n=n)
+        pattern = re.compile(r"\s?".join(re.escape(c) for c in literal), re.IGNORECASE)
+        text, count = pattern.subn(lambda _m, term=term: term, text, count=1)
+        if count == 0:
+            return None
+    return text
+
+
+# --------------------------------------------------------------------------
+# Checks
+
+
+def repetition(source: str, output: str) -> str:
+    """Describe a repetition loop in ``output`` that ``source`` does not have, or ""."""
+    for match in _LOOP.finditer(output):
+        unit = match.group(1).strip()
+        if not _WORDLIKE.search(unit) or _LOOP.search(source) and unit in source:
+            continue
+        times = len(re.findall(re.escape(unit), match.group(0)))
+        return f"{unit!r} repeated {times} times"
+    return ""
+
+
+def length_problem(source: str, output: str, settings: GuardSettings) -> str:
+    """Describe an abnormal output length (characters), or ""."""
+    n_src, n_out = len(source), len(output.strip())
+    low = settings.min_ratio * n_src - settings.slack
+    high = settings.max_ratio * n_src + settings.slack
+    if low <= n_out <= high:
+        return ""
+    ratio = n_out / n_src if n_src else float("inf")
+    return f"output/source length {n_out}/{n_src} chars = {ratio:.2f}, outside {settings.min_ratio}-{settings.max_ratio}"
+
+
+def check(source: str, output: str, settings: GuardSettings) -> list[tuple[str, str]]:
+    """The problems of one segment's translation, as ``(code, reason)``."""
+    problems = []
+    loop = repetition(source, output)
+    if loop:
+        problems.append(("repetition", loop))
+    length = length_problem(source, output, settings)
+    if length:
+        problems.append(("length_ratio", length))
+    return problems
+
+
+# --------------------------------------------------------------------------
+# Translation with retry
+
+
+def accepts_overrides(translator: Any) -> bool:
+    """Whether ``translator.translate`` takes decoding overrides as keyword arguments.
+
+    A wrapper (the translation memory) is asked about the translator it wraps.
+    """
+    inner = getattr(translator, "inner", None)
+    if inner is not None:
+        return accepts_overrides(inner)
+    try:
+        parameters = inspect.signature(translator.translate).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+
+
+def _call(translator: Any, batch: list[str], overrides: dict[str, Any]) -> list[str]:
+    out = translator.translate(batch, **overrides) if overrides else translator.translate(batch)
+    if len(out) != len(batch):
+        raise ValueError(f"translator {translator.name!r} returned {len(out)} strings for {len(batch)}")
+    return out
+
+
+def translate_checked(sources: list[str], translator: Any, settings: GuardSettings) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Translate unique ``sources``; retry failed ones once with ``settings.retry``.
+
+    Of the two outputs, the retry's is kept unless it has more problems; the
+    problems left are returned, reasons saying a retry was made.
+    """
+    outputs = _call(translator, sources, {})
+    results = [(out, check(src, out, settings)) for src, out in zip(sources, outputs)]
+    failed = [i for i, (_, problems) in enumerate(results) if problems]
+    if not failed:
+        return results
+    if not accepts_overrides(translator):
+        note = f" (no retry: backend {translator.name!r} has no decoding settings)"
+        return [(out, [(c, r + note) for c, r in problems]) for out, problems in results]
+    retry = dict(settings.retry)
+    retried = _call(translator, [sources[i] for i in failed], retry)
+    note = " after a retry with " + ", ".join(f"{k}={v}" for k, v in settings.retry)
+    for i, out in zip(failed, retried):
+        problems = check(sources[i], out, settings)
+        if len(problems) <= len(results[i][1]):
+            results[i] = (out, problems)
+        results[i] = (results[i][0], [(c, r + note) for c, r in results[i][1]])
+    return results
+
+
+def _translate_segments(segments: list[_Segment], translator: Any, settings: GuardSettings) -> None:
+    """Fill ``output``/``problems`` of every segment, identical sources translated once."""
+    unique = list(dict.fromkeys(s.source for s in segments))
+    done = dict(zip(unique, translate_checked(unique, translator, settings)))
+    lost: list[_Segment] = []
+    for seg in segments:
+        output, problems = done[seg.source]
+        restored = restore(output, seg.terms, settings.placeholder)
+        if restored is None:
+            lost.append(seg)
+            continue
+        seg.output, seg.problems = restored, list(problems)
+    if lost:
+        _retranslate_unprotected(lost, translator, settings)
+
+
+def _retranslate_unprotected(segments: list[_Segment], translator: Any, settings: GuardSettings) -> None:
+    """The model dropped a placeholder: translate with the terms in, check they survive."""
+    unique = list(dict.fromkeys(s.plain for s in segments))
+    done = dict(zip(unique, translate_checked(unique, translator, settings)))
+    for seg in segments:
+        output, problems = done[seg.plain]
+        seg.output, seg.problems = output, list(problems)
+        missing = [t for t in dict.fromkeys(seg.terms) if t not in output]
+        if missing:
+            seg.problems.append(("dnt", f"do-not-translate term(s) {missing} not found in the translation"))
+
+
+# --------------------------------------------------------------------------
+# The entry point
+
+
+def translate_texts(
+    texts: list[str],
+    translator: Any,
+    splitter: SentenceSplitter,
+    *,
+    dnt_terms: Sequence[str] = (),
+    max_tokens: int | None = None,
+    settings: GuardSettings | None = None,
+) -> list[TranslationResult]:
+    """Translate ``texts`` (text units) sentence by sentence, with the guards above.
+
+    ``max_tokens`` defaults to the translator's ``max_input_tokens`` (half
+    the model's positions), else 254.
+    """
+    settings = settings or GuardSettings()
+    source_len = _length_fn(translator, "source_tokens")
+    target_len = _length_fn(translator, "target_tokens")
+    limit = max_tokens or getattr(translator, "max_input_tokens", None) or DEFAULT_MAX_TOKENS
+    plans: list[tuple[list[_Piece], int]] = []
+    segments: list[_Segment] = []
+    for text in texts:
+        pieces, sentences = _plan(text, splitter, source_len, limit)
+        for piece in pieces:
+            if translatable(piece.core):
+                plain = " ".join(piece.core.split())
+                source, terms = protect(plain, dnt_terms, settings.placeholder)
+                if terms and not translatable(_without_placeholders(source, len(terms), settings.placeholder)):
+                    continue  # nothing but do-not-translate terms: copied through
+                piece.segment = len(segments)
+                segments.append(_Segment(source=source, plain=plain, terms=terms))
+        plans.append((pieces, sentences))
+    if segments:
+        _translate_segments(segments, translator, settings)
+    return [_assemble(pieces, sentences, segments, source_len, target_len) for pieces, sentences in plans]
+
+
+def _without_placeholders(text: str, count: int, placeholder: str) -> str:
+    for n in range(count):
+        text = text.replace(placeholder.format(n=n), " ")
+    return text
+
+
+def _assemble(pieces: list[_Piece], sentences: int, segments: list[_Segment], source_len, target_len) -> TranslationResult:
+    parts: list[str] = []
+    flags: list[dict[str, str]] = []
+    result = TranslationResult(target="", sentences=sentences)
+    for piece in pieces:
+        if piece.segment is None:
+            parts.append(piece.lead + piece.core + piece.trail)
+            continue
+        seg = segments[piece.segment]
+        parts.append(piece.lead + seg.output + piece.trail)
+        result.source_tokens += source_len(seg.plain)
+        result.target_tokens += target_len(seg.output)
+        for code, reason in seg.problems:
+            flag = {"code": code, "reason": f"sentence {piece.sentence + 1}: {reason}"}
+            if flag not in flags:
+                flags.append(flag)
+    result.target = "".join(parts)
+    result.flags = flags
+    return result
+
+
+def _length_fn(translator: Any, attribute: str) -> Callable[[str], int]:
+    """The translator's token counter, else a whitespace word count."""
+    counter = getattr(translator, attribute, None)
+    if callable(counter):
+        return counter
+    return lambda text: len(text.split())

@@ -1,0 +1,23 @@
+"""Shared pytest fixtures."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_dir(tmp_path_factory) -> Path:
+    """A tiny Marian model folder (SentencePiece trained on the corpus, hand-set weights).
+
+    Loads through the same code as a hub model. Its weights copy the source
+    token by token, shuffling word-initial lowercase pieces (see
+    ``tests/tiny_marian.py``): outputs have the source's length, numbers,
+    names and placeholders come through, and every sentence ends at EOS.
+    """
+    from tiny_marian import build_tiny_marian, corpus_texts
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"), corpus_texts())
