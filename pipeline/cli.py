@@ -216,6 +216,7 @@ def _make_translator(options, inputs):
     t = options.config["translate"]
     model = options.model or t["model"]
     settings = {k: t[k] for k in ("device", "num_beams", "batch_size", "max_length_ratio")}
+    settings.update({k: t[k] for k in ("threads", "revision") if t[k] is not None})
     if backend == "ctranslate2":
         settings["compute_type"] = t["compute_type"]
     try:

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "translate": {
         "model": None,
         "device": "auto",
+        "threads": None,
+        "revision": None,
         "num_beams": 4,
         "batch_size": 16,
         "articles_per_batch": 8,

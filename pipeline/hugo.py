@@ -43,13 +43,31 @@ def _has_key(text: str, key: str, bounds: tuple[str, int, int]) -> bool:
     return re.search(r"^" + re.escape(key) + r"\s*[:=]", text[bounds[1] : bounds[2]], re.M) is not None
 
 
+def insertion_point(text: str) -> int:
+    """Where ``add_keys`` puts new keys: after the root keys, so the author's keys keep their order.
+
+    YAML: just before the closing ``---``. TOML: before the first ``[table]``
+    header (keys after it would belong to that table), else before ``+++``.
+    Without front matter: at the very start.
+    """
+    bounds = front_matter_bounds(text)
+    if bounds is None:
+        return 0
+    fmt, start, end = bounds
+    if fmt == "toml":
+        m = re.compile(r"^\s*\[", re.M).search(text, start, end)
+        if m:
+            return m.start()
+    return end
+
+
 def add_keys(text: str, values: dict[str, object]) -> str:
-    """Add top-level front matter keys that are absent (front matter created if there is none)."""
+    """Add root front matter keys that are absent, after the existing ones (front matter created if none)."""
     bounds = front_matter_bounds(text)
     if bounds is None:
         lines = "".join(f"{k}: {_yaml(v)}\n" for k, v in values.items())
         return f"---\n{lines}---\n\n" + text
-    fmt, start, _ = bounds
+    fmt = bounds[0]
     new = [(k, v) for k, v in values.items() if not _has_key(text, k, bounds)]
     if not new:
         return text
@@ -57,7 +75,10 @@ def add_keys(text: str, values: dict[str, object]) -> str:
         lines = "".join(f"{k}: {_yaml(v)}\n" for k, v in new)
     else:
         lines = "".join(f"{k} = {_toml(v)}\n" for k, v in new)
-    return text[:start] + lines + text[start:]  # at the top: before any TOML [table]
+    at = insertion_point(text)
+    if at > 0 and text[at - 1] != "\n":
+        lines = "\n" + lines
+    return text[:at] + lines + text[at:]
 
 
 def _yaml(value: object) -> str:

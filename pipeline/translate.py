@@ -8,11 +8,13 @@ by ``pipeline.placement`` (flagged where the placement is a guess).
 """
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from functools import lru_cache
 from typing import Any
 
 from .document import Document
-from .mt.guards import translatable, translate_texts
+from .mt.guards import TranslationResult, translatable, translate_texts
 from .placement import place_codes
 
 
@@ -48,6 +50,32 @@ def _place_all(units, sources, results, translator, dnt) -> list[Any]:
     ]
 
 
+def _unit_memory(translator: Any, dnt: tuple[str, ...]):
+    """The translation memory and its key for whole units, when the translator has one.
+
+    A unit seen before (same model, revision, direction, decoding, do-not-translate
+    terms) comes back whole: no sentence splitting, no spaCy model to load, which is
+    what makes a rerun of an unchanged article fast.
+    """
+    memory = getattr(translator, "memory", None)
+    if memory is None or not hasattr(translator, "key"):
+        return None, None
+    model, revision, direction, settings = translator.key({})
+    return memory, (model, revision, direction + ":unit", f"{settings}|dnt={json.dumps(sorted(dnt))}")
+
+
+def _translate_units(sources: list[str], translator: Any, lang: str, dnt: tuple[str, ...]) -> list[TranslationResult]:
+    memory, key = _unit_memory(translator, dnt)
+    known: dict[str, str] = memory.lookup(key, sources) if memory else {}
+    todo = list(dict.fromkeys(s for s in sources if s not in known))
+    fresh = dict(zip(todo, translate_texts(todo, translator, _splitter(lang), dnt_terms=dnt))) if todo else {}
+    if memory and fresh:
+        memory.store(key, ((s, json.dumps(asdict(r), ensure_ascii=False)) for s, r in fresh.items()))
+    if known:
+        translator.cache_hits = getattr(translator, "cache_hits", 0) + sum(1 for s in sources if s in known)
+    return [fresh[s] if s in fresh else TranslationResult(**json.loads(known[s])) for s in sources]
+
+
 def translate_documents(docs: list[Document], translator: Any, ctxs: list[Any]) -> dict[str, int]:
     """Fill ``target``/``target_codes``/``flags`` of every unit of ``docs``, in one model pass.
 
@@ -58,7 +86,7 @@ def translate_documents(docs: list[Document], translator: Any, ctxs: list[Any]) 
     dnt = tuple(config["translate"]["do_not_translate"])
     units = [u for doc in docs for u in doc.units]
     sources = [" ".join(u.text.split("\n")) for u in units]
-    results = translate_texts(sources, translator, _splitter(ctxs[0].source_lang), dnt_terms=dnt)
+    results = _translate_units(sources, translator, ctxs[0].source_lang, dnt)
     placements = _place_all(units, sources, results, translator, dnt)
     by_unit = {id(u): (r, p) for u, r, p in zip(units, results, placements)}
     totals = {"units": 0, "sentences": 0, "source_tokens": 0, "target_tokens": 0}

@@ -21,3 +21,9 @@ def tiny_marian_dir(tmp_path_factory) -> Path:
     from tiny_marian import build_tiny_marian, corpus_texts
 
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"), corpus_texts())
+
+
+@pytest.fixture(autouse=True)
+def own_translation_memory(tmp_path_factory, monkeypatch):
+    """Every test starts with an empty translation memory of its own, never the user's."""
+    monkeypatch.setenv("BITEXT_CACHE_DIR", str(tmp_path_factory.mktemp("bitext-cache")))

@@ -157,7 +157,7 @@ def test_dataset_records(tmp_path):
 def _fast_tiny_config(tmp_path: Path) -> Path:
     """Greedy decoding and a short output budget: random weights never stop on their own."""
     cfg = tmp_path / "tiny.yaml"
-    cfg.write_text("translate:\n  num_beams: 1\n  max_length_ratio: 1.0\n", encoding="utf-8")
+    cfg.write_text("translate:\n  num_beams: 1\n  threads: 1\n", encoding="utf-8")
     return cfg
 
 
@@ -168,24 +168,26 @@ def test_tiny_model_both_conventions_then_zero_model_calls(tmp_path, tiny_marian
         site = tmp_path / make.__name__
         make(site)
         out = tmp_path / f"out-{make.__name__}"
-        args = [site, "--to", "en", "--model", tiny_marian_dir, "--config", cfg, "--out", out]
+        args = [site, "--to", "en", "--model", tiny_marian_dir, "--config", cfg, "--out", out, "--force"]
         assert _run(*args) == 0
         first = json.loads((out / "run.json").read_text())
         assert first["model_calls"] > 0
         assert all(a["status"] in ("done", "skipped") for a in first["articles"])
-        # again, forced: every sentence comes from the translation memory
-        assert _run(*args, "--force") == 0
+        # again (forced, so nothing is skipped): every sentence comes from the translation memory
+        assert _run(*args) == 0
         again = json.loads((out / "run.json").read_text())
         assert again["model_calls"] == 0 and again["cache_hits"] > 0
     # change one article: only its new sentence reaches the model
     changed = tmp_path / "_site_by_content_dir" / "content" / "fr" / "docs" / "guide.md"
     changed.write_text(_article("Guide", "Lisez-moi. Une phrase toute nouvelle."), encoding="utf-8")
     out = tmp_path / "out-_site_by_content_dir"
-    assert _run(tmp_path / "_site_by_content_dir", "--to", "en", "--model", tiny_marian_dir, "--config", cfg, "--out", out) == 0
+    assert _run(tmp_path / "_site_by_content_dir", "--to", "en", "--model", tiny_marian_dir, "--config", cfg, "--out", out, "--force") == 0
     third = json.loads((out / "run.json").read_text())
-    redone = [Path(a["source"]).name for a in third["articles"] if not a.get("resumed")]
-    assert redone == ["guide.md"]
-    assert third["model_calls"] == 1
+    assert third["model_calls"] == 1  # "Une phrase toute nouvelle." only
+    # without --force, an unchanged tree resumes: nothing is redone at all
+    assert _run(tmp_path / "_site_by_content_dir", "--to", "en", "--model", tiny_marian_dir, "--config", cfg, "--out", out) == 0
+    fourth = json.loads((out / "run.json").read_text())
+    assert all(a.get("resumed") for a in fourth["articles"]) and fourth["model_calls"] == 0
 
 
 def test_kill_and_resume(tmp_path, tiny_marian_dir):

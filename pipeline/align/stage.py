@@ -11,7 +11,7 @@ two-version alignment).
 The target lines are computed from the document, not read back from the
 written file: the skeleton is rendered piece by piece with
 ``reinsert.render_unit`` (what the reinsert stage writes) while counting
-newlines, plus the lines of the Hugo keys reinsert adds at the top of the
+newlines, plus the lines of the Hugo keys reinsert adds after the root keys of the
 front matter. So this stage may run before reinsert, but after the Hugo
 stage that plans those keys.
 """
@@ -45,8 +45,8 @@ def target_lines(doc: Document) -> dict[str, list[int]]:
 
     Rendering the skeleton piece by piece gives exactly ``fill_skeleton(doc)``
     (a test checks it). When the Hugo stage has planned front matter keys
-    (``doc.metadata["hugo_keys"]``), reinsert adds them at the top of the
-    front matter, before every unit: all lines move down by the lines added.
+    (``doc.metadata["hugo_keys"]``), reinsert adds them at the end of the
+    front matter's root keys: the units after that point move down.
     Line ends are counted in LF; a CRLF file has the same lines.
     """
     lines: dict[str, list[int]] = {}
@@ -63,12 +63,13 @@ def target_lines(doc: Document) -> dict[str, list[int]]:
             pieces.append(piece)
     keys = doc.metadata.get("hugo_keys")
     if keys:
-        from ..hugo import add_keys
+        from ..hugo import add_keys, insertion_point
 
         text = "".join(pieces)
         shift = add_keys(text, keys).count("\n") - text.count("\n")
+        after = text.count("\n", 0, insertion_point(text)) + 1  # units from this line on move down
         if shift:
-            lines = {k: [a + shift, b + shift] for k, (a, b) in lines.items()}
+            lines = {k: ([a + shift, b + shift] if a >= after else [a, b]) for k, (a, b) in lines.items()}
     return lines
 
 
