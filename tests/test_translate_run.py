@@ -120,3 +120,46 @@ def test_energy_record_of_translate_has_rates(tmp_path, tiny_marian_dir, greedy_
     assert translate["joules_per_target_token"] >= 0
     assert translate["signature"]["backend"] == "marian" and translate["signature"]["beams"] == 1
     assert [r["stage"] for r in records] == ["extract", "translate", "hugo", "align", "reinsert", "total"]
+
+
+NO_NETWORK_CHILD = r"""
+import socket, sys
+import urllib3  # its import-time IPv6 loopback probe is not ours
+attempts = []
+class NoSocket(socket.socket):
+    def __init__(self, *a, **k):
+        attempts.append(("socket", a)); raise OSError("network forbidden in this test")
+def refuse(name):
+    def _refuse(*a, **k):
+        attempts.append((name, a)); raise OSError("network forbidden in this test")
+    return _refuse
+socket.socket = NoSocket
+socket.create_connection = refuse("create_connection")
+socket.getaddrinfo = refuse("getaddrinfo")
+from pipeline.cli import main
+code = main(sys.argv[1:])
+if attempts:
+    sys.exit(f"network access attempted: {attempts}")
+sys.exit(code)
+"""
+
+
+def test_whole_run_makes_no_network_access(tmp_path, tiny_marian_dir, greedy_config):
+    """Sockets forbidden in the process: a whole model run (extract, translate, hugo, align,
+    reinsert, energy meter) never tries the network."""
+    import subprocess
+    import sys
+
+    sample = tmp_path / "considerations-energetiques.fr.md"
+    shutil.copyfile(SHARED / "considerations-energetiques.fr.md", sample)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK_CHILD, "run", str(sample), "--to", "en", "--model", str(tiny_marian_dir),
+         "--config", str(greedy_config), "--out", str(out), "--quiet"],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["articles"][0]["status"] == "done" and manifest["model_calls"] > 0
+    stages = [json.loads(line)["stage"] for line in (out / "energy.jsonl").read_text().splitlines()]
+    assert stages == ["extract", "translate", "hugo", "align", "reinsert", "total"]
