@@ -369,12 +369,14 @@ def write_chart(report: dict, run_dir: Path) -> Path:
     return out
 
 
-def energy_command(run_dir: Path, fmt: str = "table", out: TextIO = sys.stdout) -> int:
+def energy_command(run_dir: Path, fmt: str = "table", out: TextIO | None = None) -> int:
     """Entry point of ``bitext energy RUN_DIR [--format table|csv|json]``.
 
-    Always writes ``RUN_DIR/energy.png``; prints the report in ``fmt``.
-    A missing or invalid run folder raises :class:`BitextError` (exit 2).
+    Always writes ``RUN_DIR/energy.png``; prints the report in ``fmt`` (to
+    ``out``, else the current ``sys.stdout``). A missing or invalid run
+    folder raises :class:`BitextError` (exit 2).
     """
+    out = out if out is not None else sys.stdout
     if fmt not in FORMATS:
         raise BitextError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     report = build_report(Path(run_dir))

@@ -405,3 +405,43 @@ def test_energy_command_bad_input(tmp_path):
         energy_command(tmp_path)
     with pytest.raises(BitextError, match="--format"):
         energy_command(tmp_path, "xml")
+
+
+SAMPLE = REPO.parent / "shared" / "corpus" / "considerations-energetiques.fr.md"
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="../shared/corpus is not here")
+def test_run_of_the_sample_article_logs_every_stage(tmp_path, capsys):
+    """The whole pipeline on the first customer file: one record per stage, then the total."""
+    from datetime import datetime
+
+    from pipeline.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", str(SAMPLE), "--to", "en", "--backend", "pseudo", "--out", str(out), "--quiet"]) == 0
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["outputs"]["energy"] == "energy.jsonl"
+    records = read(out)
+    stages, total = records[:-1], records[-1]
+    assert [r["stage"] for r in stages] == ["extract", "translate", "hugo", "align", "reinsert"]
+    assert total["stage"] == "total"
+    for r in records:
+        start, end = datetime.fromisoformat(r["started_at"]), datetime.fromisoformat(r["ended_at"])
+        assert start < end
+        for key in ("cpu_kwh", "gpu_kwh", "ram_kwh", "energy_kwh", "co2eq_g"):
+            assert r[key] >= 0
+        assert r["method"]["cpu"] in ("rapl", "cpu-load-estimate") and isinstance(r["measured"], bool)
+    for r in stages:
+        span = (datetime.fromisoformat(r["ended_at"]) - datetime.fromisoformat(r["started_at"])).total_seconds()
+        assert abs(r["duration_s"] - span) <= 0.05 * span + 0.002
+        assert r["article"] == str(SAMPLE)
+    for key in ("energy_kwh", "co2eq_g", "duration_s"):
+        parts = sum(r[key] for r in stages)
+        assert abs(parts - total[key]) <= 0.01 * total[key] + 1e-12
+    import io
+
+    buffer = io.StringIO()
+    assert energy_command(out, "table", out=buffer) == 0
+    printed = buffer.getvalue()
+    assert "extract" in printed and "reinsert" in printed and "ESTIMATED" in printed.upper()
+    assert (out / "energy.png").stat().st_size > 1000
