@@ -18,13 +18,14 @@ from .errors import BitextError
 
 log = logging.getLogger("bitext")
 BOM = "\ufeff"
+_NOT_CONTROL = bytes(range(32, 256)) + b"\t\n\x0c\r"
 
 
 def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data[:8192]:
         return True
     sample = data[:8192]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample.translate(None, _NOT_CONTROL))  # what is left: control bytes
     return controls > max(4, len(sample) // 100)
 
 

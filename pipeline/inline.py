@@ -324,8 +324,24 @@ _NEXT_EXTRA_MD = re.compile(r" {2,}\n|(?<!\w)(?:https?://|www\.)|(?<![\w:]):(?=[
 _NEXT_EXTRA_HTML = re.compile(r"(?<!\w)(?:https?://|www\.)")
 
 
+# Candidates without look-behind (fast to scan for); the look-behind conditions are checked per hit.
+_EXTRA_CANDIDATES_MD = re.compile(r" {2,}\n|https?://|www\.|:(?=[a-z0-9_+-]+:)")
+_EXTRA_CANDIDATES_HTML = re.compile(r"https?://|www\.")
+
+
 def _extra_starts(s: str, markdown: bool) -> list[int]:
-    return [m.start() for m in (_NEXT_EXTRA_MD if markdown else _NEXT_EXTRA_HTML).finditer(s)]
+    """Starts of hard breaks, bare URLs and emoji codes (same hits as ``_NEXT_EXTRA_*``)."""
+    if ("://" not in s and "www." not in s) and (not markdown or (":" not in s and "  \n" not in s)):
+        return []
+    starts = []
+    for m in (_EXTRA_CANDIDATES_MD if markdown else _EXTRA_CANDIDATES_HTML).finditer(s):
+        i = m.start()
+        before = s[i - 1] if i else " "
+        first = s[i]
+        word_before = before.isalnum() or before == "_"
+        if first == " " or not (word_before or (first == ":" and before == ":")):
+            starts.append(i)
+    return starts
 
 
 def _next_start(s: str, at: int, markdown: bool, extra: list[int]) -> int:
