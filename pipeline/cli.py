@@ -203,7 +203,6 @@ def _make_translator(options, inputs):
         from .mt.simple import IdentityTranslator, PseudoTranslator
 
         return IdentityTranslator() if backend == "identity" else PseudoTranslator()
-    from .extract import language_of
     from .mt.base import ModelUnavailable
     from .mt.factory import build_translator
 

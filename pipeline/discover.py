@@ -45,6 +45,7 @@ class Site:
     default_lang: str
     content_dirs: dict[str, Path]  # lang -> content dir (absolute); empty for filename mode
     config_file: Path | None
+    content_dir: Path | None = None  # the site's contentDir (filename mode): themes/, archetypes/ are not content
 
 
 def _load_site_config(path: Path) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def _site_from_config(root: Path, cfg_path: Path, fallback_lang: str) -> Site:
             s = {str(k).lower(): v for k, v in settings.items()}
             if "contentdir" in s:
                 dirs[str(lang).lower()] = root / str(s["contentdir"])
-    return Site(root, default or fallback_lang, dirs, cfg_path)
+    return Site(root, default or fallback_lang, dirs, cfg_path, base if base.is_dir() else None)
 
 
 def _lang_from_name(path: Path) -> tuple[str | None, str]:
@@ -126,7 +127,9 @@ def _by_content_dir(folder: Path, site: Site, src: str, tgt: str) -> list[Articl
 
 def _by_filename(folder: Path, site: Site, src: str, tgt: str) -> list[Article]:
     articles = []
-    for path in _markdown_files(folder):
+    at_site_root = site.config_file is not None and folder.resolve() == site.root.resolve()
+    walk = site.content_dir if at_site_root and site.content_dir else folder
+    for path in _markdown_files(walk):
         lang, _ = _lang_from_name(path)
         lang = lang or site.default_lang
         if lang != src:

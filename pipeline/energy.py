@@ -638,16 +638,11 @@ class EnergyMeter:
 
 def read_records(path: Path) -> list[dict]:
     """Parse an ``energy.jsonl``; a bad line is a :class:`BitextError` naming it."""
+    from .jsonl import iter_jsonl_objects
+
     records = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BitextError(f"not valid JSON ({exc.msg})", path=str(path), line=lineno) from None
-            if not isinstance(rec, dict) or "stage" not in rec or "duration_s" not in rec:
-                raise BitextError("not an energy record (needs stage and duration_s)", path=str(path), line=lineno)
-            records.append(rec)
+    for lineno, rec in iter_jsonl_objects(path, "an energy record"):
+        if "stage" not in rec or "duration_s" not in rec:
+            raise BitextError("not an energy record (needs stage and duration_s)", path=str(path), line=lineno)
+        records.append(rec)
     return records

@@ -19,19 +19,9 @@ def read_jsonl(path: Path, text_field: str) -> list[dict[str, Any]]:
     """The records of a JSONL file; each must be an object with ``text_field``."""
     if not path.is_file():
         raise BitextError("file not found; check the path", path=str(path))
-    records = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BitextError(f"not valid JSON: {exc.msg}; one JSON object per line", path=str(path), line=lineno) from None
-            if not isinstance(record, dict):
-                raise BitextError("each line must be a JSON object", path=str(path), line=lineno)
-            records.append(record)
-    return records
+    from .jsonl import iter_jsonl_objects
+
+    return [record for _, record in iter_jsonl_objects(path)]
 
 
 def read_dataset(name: str, split: str | None) -> list[dict[str, Any]]:

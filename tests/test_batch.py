@@ -32,6 +32,8 @@ def _site_by_filename(root: Path) -> None:
     (content / "blog" / "deja.fr.md").write_text(_article("Déjà", "Déjà traduit."), encoding="utf-8")
     (content / "blog" / "deja.en.md").write_text(_article("Already", "Translated by a person."), encoding="utf-8")
     (content / "blog" / "english.en.md").write_text(_article("English", "Only English."), encoding="utf-8")
+    (root / "archetypes").mkdir()  # not content: never translated
+    (root / "archetypes" / "default.md").write_text(_article("{{ .Name }}", "Gabarit."), encoding="utf-8")
 
 
 def _site_by_content_dir(root: Path) -> None:
