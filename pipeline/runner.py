@@ -24,7 +24,7 @@ from typing import Any
 
 from . import __version__
 from .discover import Article
-from .encoding import write_atomic
+from .encoding import remove_stale_temporaries, write_atomic
 from .errors import BitextError
 from .stages import ArticleContext, ExtractStage, HugoFrontMatterStage, ReinsertStage, TranslateStage
 
@@ -122,6 +122,9 @@ class Runner:
     # ------------------------------------------------------------ running
     def run(self) -> RunResult:
         self.opt.out_dir.mkdir(parents=True, exist_ok=True)
+        removed = remove_stale_temporaries(self.opt.out_dir)
+        if removed:
+            log.info("removed %d temporary file(s) left by an interrupted run", removed)
         if self.meter is not None:
             self.manifest["outputs"]["energy"] = "energy.jsonl"
         self._save_manifest()
