@@ -144,6 +144,26 @@ def _whole_unit_codes(unit, target: str, codes: list) -> list:
     return codes
 
 
+def _model_source(unit) -> str:
+    """What the model translates for a unit: soft line breaks become spaces, except in raw
+    HTML, where each line is its own element or markup and is translated on its own."""
+    if unit.kind == "html":
+        return unit.text
+    return " ".join(unit.text.split("\n"))
+
+
+def _join_results(parts: list[TranslationResult]) -> TranslationResult:
+    if len(parts) == 1:
+        return parts[0]
+    return TranslationResult(
+        "\n".join(p.target for p in parts),
+        [f for p in parts for f in p.flags],
+        sum(p.sentences for p in parts),
+        sum(p.source_tokens for p in parts),
+        sum(p.target_tokens for p in parts),
+    )
+
+
 def _never_empty(source: str, result: TranslationResult) -> TranslationResult:
     """A model that returns nothing for a text with words must not blank a title or a
     paragraph: the source text is kept, and the editor told."""
@@ -178,9 +198,15 @@ def translate_documents(docs: list[Document], translator: Any, ctxs: list[Any]) 
     config = ctxs[0].config
     dnt = tuple(config["translate"]["do_not_translate"])
     units = [u for doc in docs for u in doc.units]
-    sources = [" ".join(u.text.split("\n")) for u in units]
-    results = _translate_units(sources, translator, ctxs[0].source_lang, dnt, tuple(protected_texts(units)))
-    results = [_never_empty(src, r) for src, r in zip(sources, results)]
+    sources = [_model_source(u) for u in units]
+    pieces = [p for src in sources for p in src.split("\n")]
+    translated = _translate_units(pieces, translator, ctxs[0].source_lang, dnt, tuple(protected_texts(units)))
+    translated = [_never_empty(src, r) for src, r in zip(pieces, translated)]
+    results = []
+    for src in sources:  # join the lines of HTML units back, one result per unit
+        n = src.count("\n") + 1
+        results.append(_join_results(translated[:n]))
+        translated = translated[n:]
     placements = _place_all(units, sources, results, translator, dnt)
     by_unit = {id(u): (r, p) for u, r, p in zip(units, results, placements)}
     totals = {"units": 0, "sentences": 0, "source_tokens": 0, "target_tokens": 0}

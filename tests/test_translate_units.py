@@ -82,3 +82,10 @@ def test_an_empty_model_output_keeps_the_source_and_flags_it():
     result = _never_empty("Un titre", TranslationResult(""))
     assert result.target == "Un titre" and result.flags[0]["code"] == "untranslated"
     assert _never_empty("2019", TranslationResult("")).target == ""  # nothing to translate there
+
+
+def test_each_line_of_an_html_block_is_translated_on_its_own():
+    source = "<p>\nPremière ligne\nDeuxième ligne\n</p>\n"
+    doc, translator = _translate(source, {"Première ligne": "First line", "Deuxième ligne": "Second line"})
+    assert "Première ligne" in translator.seen and "Deuxième ligne" in translator.seen
+    assert fill_skeleton(doc) == "<p>\nFirst line\nSecond line\n</p>\n"
