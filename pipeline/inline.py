@@ -541,45 +541,57 @@ def _assemble(toks: list[_Tok], emphs: list[_Emph]) -> tuple[str, list[InlineCod
     return "".join(plain), [codes[k] for k in sorted(codes)]
 
 
+def render_pieces(text: str, codes: list[InlineCode]) -> list[tuple[str, str, InlineCode | None]]:
+    """The markup as ``(role, raw, code)`` pieces in order; role is ``text``, ``open``,
+    ``close`` or ``point`` (an isolated code, an empty pair, or a substitution).
+
+    Events at one offset come in this order: closes (inner first), then opens
+    (outer first); point codes slot in among them by their source order. Joining
+    the raws gives ``render_inline``; the TMX writer maps the roles to
+    ``<bpt>``/``<ept>``/``<ph>``.
+    """
+    events: dict[int, list[tuple[int, tuple, int, str, str, InlineCode]]] = {}
+    skip: dict[int, int] = {}
+
+    def add(at: int, group: int, key: tuple, order: int, raw: str, role: str, code: InlineCode) -> None:
+        events.setdefault(at, []).append((group, key, order, raw, role, code))
+
+    for c in codes:
+        if c.replaces_text:
+            add(c.start, 1, (), c.order, c.open, "point", c)
+            skip[c.start] = max(skip.get(c.start, c.start), c.end)
+        elif c.start == c.end:
+            add(c.start, 1, (), c.order, c.open + c.close, "point", c)
+        else:
+            add(c.start, 2, (-c.end, c.order), c.order, c.open, "open", c)  # outer (longer) opens first
+            add(c.end, 0, (-c.start, c.close_order), c.close_order, c.close, "close", c)  # inner closes first
+    out: list[tuple[str, str, InlineCode | None]] = []
+    cursor = 0
+    for at in sorted(events):
+        if at > cursor:
+            out.append(("text", text[cursor:at], None))
+            cursor = at
+        out.extend((role, raw, code) for _, _, _, raw, role, code in _ordered(events[at]))
+        if at in skip:
+            cursor = max(cursor, skip[at])
+    if cursor < len(text):
+        out.append(("text", text[cursor:], None))
+    return out
+
+
 def render_inline(text: str, codes: list[InlineCode], escape=None) -> str:
     """Put the codes back around the text: the exact inverse of ``scan_inline``.
 
-    Events at one offset come in this order: closes (inner first), then opens
-    (outer first); isolated codes slot in among them by their source order.
     ``escape`` (optional) is applied to plain-text pieces only, for contexts
     such as quoted shortcode parameters where a translated quote must be
     escaped.
     """
-    escape = escape or (lambda piece: piece)
-    events: dict[int, list[tuple[int, tuple, int, str]]] = {}
-    skip: dict[int, int] = {}
-
-    def add(at: int, group: int, key: tuple, order: int, raw: str) -> None:
-        events.setdefault(at, []).append((group, key, order, raw))
-
-    for c in codes:
-        if c.replaces_text:
-            add(c.start, 1, (), c.order, c.open)
-            skip[c.start] = max(skip.get(c.start, c.start), c.end)
-        elif c.start == c.end:
-            add(c.start, 1, (), c.order, c.open + c.close)
-        else:
-            add(c.start, 2, (-c.end, c.order), c.order, c.open)  # outer (longer) opens first
-            add(c.end, 0, (-c.start, c.close_order), c.close_order, c.close)  # inner closes first
-    out: list[str] = []
-    cursor = 0
-    for at in sorted(events):
-        if at > cursor:
-            out.append(escape(text[cursor:at]))
-            cursor = at
-        out.extend(raw for *_, raw in _ordered(events[at]))
-        if at in skip:
-            cursor = max(cursor, skip[at])
-    out.append(escape(text[cursor:]))
-    return "".join(out)
+    if not codes:
+        return escape(text) if escape else text
+    return "".join(escape(raw) if escape and role == "text" else raw for role, raw, _ in render_pieces(text, codes))
 
 
-def _ordered(evts: list[tuple[int, tuple, int, str]]) -> list[tuple[int, tuple, int, str]]:
+def _ordered(evts: list[tuple]) -> list[tuple]:
     """Closes then opens (by nesting); isolated codes slot in by source order."""
     result = sorted((e for e in evts if e[0] != 1), key=lambda e: (e[0], e[1]))
     for iso in sorted((e for e in evts if e[0] == 1), key=lambda e: e[2]):

@@ -40,47 +40,17 @@ def _clean(text: str) -> str:
 def _pieces(markup: str) -> list[tuple[str, str, int, str]]:
     """The markup as a sequence of ``(role, raw, code id, kind)``; role is text, bpt, ept or ph.
 
-    The order of codes meeting at one offset follows ``inline.render_inline``
-    (closes inner first, then opens outer first, isolated codes by their
-    source order), so the raws concatenate back to the markup.
+    The order comes from ``inline.render_pieces`` (the renderer itself), so the
+    raws concatenate back to the markup.
     """
-    from .inline import scan_inline
+    from .inline import render_pieces, scan_inline
 
+    roles = {"text": "text", "open": "bpt", "close": "ept", "point": "ph"}
     text, codes = scan_inline(markup, markdown=True)
-    events: dict[int, list[tuple[int, tuple, int, str, str, int, str]]] = {}
-    skip: dict[int, int] = {}
-
-    def add(at, group, key, order, raw, role, code):
-        events.setdefault(at, []).append((group, key, order, raw, role, code.id, code.kind))
-
-    for c in codes:
-        if c.replaces_text:
-            add(c.start, 1, (), c.order, c.open, "ph", c)
-            skip[c.start] = max(skip.get(c.start, c.start), c.end)
-        elif c.start == c.end:
-            add(c.start, 1, (), c.order, c.open + c.close, "ph", c)
-        else:
-            add(c.start, 2, (-c.end, c.order), c.order, c.open, "bpt", c)
-            add(c.end, 0, (-c.start, c.close_order), c.close_order, c.close, "ept", c)
-    out: list[tuple[str, str, int, str]] = []
-    cursor = 0
-    for at in sorted(events):
-        if at > cursor:
-            out.append(("text", text[cursor:at], -1, ""))
-            cursor = at
-        evts = events[at]
-        ordered = sorted((e for e in evts if e[0] != 1), key=lambda e: (e[0], e[1]))
-        for iso in sorted((e for e in evts if e[0] == 1), key=lambda e: e[2]):
-            k = 0
-            while k < len(ordered) and ordered[k][2] < iso[2]:
-                k += 1
-            ordered.insert(k, iso)
-        out.extend((e[4], e[3], e[5], e[6]) for e in ordered)
-        if at in skip:
-            cursor = max(cursor, skip[at])
-    if cursor < len(text):
-        out.append(("text", text[cursor:], -1, ""))
-    return out
+    return [
+        (roles[role], raw, code.id if code else -1, code.kind if code else "")
+        for role, raw, code in render_pieces(text, codes)
+    ]
 
 
 def _fill_seg(seg: etree._Element, markup: str) -> None:

@@ -203,13 +203,4 @@ class CTranslate2Translator(MarianTokens):
     def signature(self) -> dict[str, object]:
         import ctranslate2
 
-        return {
-            "backend": self.name,
-            "model": self.model_id,
-            "revision": self.resolved.revision,
-            "device": self.device,
-            "compute_type": self.compute_type,
-            "ctranslate2": ctranslate2.__version__,
-            "beams": self.decoding.num_beams,
-            "decoding": self.decoding.as_dict(),
-        }
+        return self._signature(compute_type=self.compute_type, ctranslate2=ctranslate2.__version__)

@@ -280,6 +280,18 @@ class MarianTokens:
     def max_input_tokens(self) -> int:
         return max_input_tokens(self.max_positions)
 
+    def _signature(self, **specific: object) -> dict[str, object]:
+        """What produced a translation (memory key, energy signature): common fields + the backend's own."""
+        return {
+            "backend": self.name,
+            "model": self.model_id,
+            "revision": self.resolved.revision,
+            "device": self.device,
+            **specific,
+            "beams": self.decoding.num_beams,
+            "decoding": self.decoding.as_dict(),
+        }
+
 
 # --------------------------------------------------------------------------
 # The transformers backend
@@ -365,15 +377,7 @@ class MarianTranslator(MarianTokens):
         return self._model
 
     def signature(self) -> dict[str, object]:
-        return {
-            "backend": self.name,
-            "model": self.model_id,
-            "revision": self.resolved.revision,
-            "device": self.device,
-            "dtype": "float32",
-            "beams": self.decoding.num_beams,
-            "decoding": self.decoding.as_dict(),
-        }
+        return self._signature(dtype="float32")
 
 
 def _load_torch_model(path: Path, device: str, threads: int | None):
