@@ -26,7 +26,7 @@ tests: ``--tiny-model`` builds one into DEST first).
   written files' hashes (their paths taken relative to the run folder); the
   ``settings`` fingerprint is reported when it differs, not failed on (it
   hashes the stage list, so it changes whenever the stages change);
-- ``run.json``: everything but ``run_id``, times and ``pid``;
+- ``run.json``: everything but ``run_id``, times and ``pid`` (the config file by its name);
 - ``energy.jsonl``: one record per (article, stage) with the same work
   counters; figures, times and signatures are ignored, and a change in the
   order of the records is reported, not failed on.
@@ -219,9 +219,9 @@ def compare_file(report: Report, rel: str, fa: Path, fb: Path, root_a: Path, roo
         if ja.get("settings") != jb.get("settings"):
             report.note(f"{rel}: settings fingerprint differs (it hashes the stage list)")
     elif name == "run.json":
-        ja, jb = json.loads(da), json.loads(db)
-        _compare_json(report, rel, {k: v for k, v in ja.items() if k not in _RUN_VOLATILE},
-                      {k: v for k, v in jb.items() if k not in _RUN_VOLATILE})
+        kept = lambda run: {k: (Path(v).name if k == "config_file" and v else v)  # noqa: E731
+                            for k, v in run.items() if k not in _RUN_VOLATILE}
+        _compare_json(report, rel, kept(json.loads(da)), kept(json.loads(db)))
     elif name == "energy.jsonl":
         ea, eb = _energy(fa), _energy(fb)
         if Counter(ea) != Counter(eb):
