@@ -5,7 +5,7 @@ exported as one file, a book chapter), so the DP keeps only a band around
 the diagonal and each row is computed with numpy. Target: under 10 s and
 under 500 MB for 5,000 paragraphs a side.
 
-Two articles are generated (``pipeline.align.synthetic.synthetic_pair``):
+Two articles are generated (``tests/support/align_synthetic.synthetic_pair``):
 made-up words, a fixed word mapping as the "translation", names and numbers
 kept, headings, lists and code blocks, and drift on side B (3 % of the
 paragraphs split, 3 % merged, 3 % deleted). The timings are of
@@ -27,15 +27,15 @@ import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "tests")]
 
 import numpy as np  # noqa: E402
 
 from pipeline import __version__  # noqa: E402
-from pipeline.align.synthetic import synthetic_pair  # noqa: E402
+from support.align_synthetic import synthetic_pair  # noqa: E402
 from pipeline.align.twoversions import align_documents, prf  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
-from pipeline.extract import extract_text  # noqa: E402
+from pipeline.markdown.extract import extract_text  # noqa: E402
 
 TARGET_S = 10.0
 TARGET_MB = 500.0

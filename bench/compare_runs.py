@@ -9,8 +9,9 @@ A refactor must not change what a run writes. This script makes that checkable:
     python bench/compare_runs.py diff /tmp/before /tmp/after
 
 ``run TREE DEST`` imports ``pipeline`` from TREE (in a child process, with
-``PYTHONPATH=TREE``, from TREE's folder, so the article paths in the outputs are
-the same relative paths for every tree) and writes ``DEST/<backend>/<name>/``
+``PYTHONPATH=TREE``, from TREE's folder, or from ``--inputs DIR`` to run another
+checkout's articles: compare two trees on the same inputs, and the article paths
+in the outputs are the same relative paths) and writes ``DEST/<backend>/<name>/``
 for each article, the layout of ``/work/baseline/make.sh``, and
 ``DEST/<backend>/folder_corpus/`` for one run over the folder ``corpus/`` (several
 articles in one run: batching, skipping, resuming). ``--backend marian
@@ -82,9 +83,14 @@ for job in jobs:
 """
 
 
-def run_tree(tree: Path, dest: Path, backends: list[str], model: Path | None, energy: bool) -> int:
-    """Run every article with every backend, importing ``pipeline`` from ``tree``."""
+def run_tree(tree: Path, dest: Path, backends: list[str], model: Path | None, energy: bool, inputs: Path | None = None) -> int:
+    """Run every article with every backend, importing ``pipeline`` from ``tree``.
+
+    The articles are those of ``inputs`` (default: ``tree``), run from that folder:
+    two trees compared on the same inputs write the same relative paths.
+    """
     tree, dest = tree.resolve(), dest.resolve()
+    inputs = (inputs or tree).resolve()
     dest.mkdir(parents=True, exist_ok=True)
     config = dest / "run-config.yaml"
     lines = [] if energy else ["energy:\n  enabled: false\n"]
@@ -92,7 +98,7 @@ def run_tree(tree: Path, dest: Path, backends: list[str], model: Path | None, en
         lines.append("translate:\n  num_beams: 1\n  threads: 1\n")
     config.write_text("".join(lines) or "{}\n", encoding="utf-8")
     jobs = []
-    for article in articles(tree):
+    for article in articles(inputs):
         target = "fr" if article.endswith(".en.md") else "en"
         for backend in backends:
             name = output_name(article)
@@ -108,7 +114,7 @@ def run_tree(tree: Path, dest: Path, backends: list[str], model: Path | None, en
             args += ["--model", str(model)]
         jobs.append({"args": args, "err": str(dest / f"{backend}.folder_corpus.err"), "backend": backend, "article": "corpus"})
     env = dict(os.environ, PYTHONPATH=str(tree), BITEXT_CACHE_DIR=str(dest / "cache"))
-    proc = subprocess.run([sys.executable, "-c", _DRIVER, json.dumps(jobs)], cwd=tree, env=env)
+    proc = subprocess.run([sys.executable, "-c", _DRIVER, json.dumps(jobs)], cwd=inputs, env=env)
     return proc.returncode
 
 
@@ -260,13 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--model", type=Path, help="model folder for model backends")
     run.add_argument("--tiny-model", action="store_true", help="build the tests' tiny Marian model into DEST and use it")
     run.add_argument("--no-energy", action="store_true", help="energy meter off (faster; no energy.jsonl)")
+    run.add_argument("--inputs", type=Path, help="the checkout whose corpus/ (and ../shared/corpus/) to run (default: TREE)")
     diff = sub.add_parser("diff", help="compare two output folders, volatile fields ignored")
     diff.add_argument("a", type=Path)
     diff.add_argument("b", type=Path)
     args = parser.parse_args(argv)
     if args.command == "run":
         model = build_tiny_model(args.tree.resolve(), args.dest) if args.tiny_model else args.model
-        return run_tree(args.tree, args.dest, args.backend or list(BACKENDS), model, not args.no_energy)
+        return run_tree(args.tree, args.dest, args.backend or list(BACKENDS), model, not args.no_energy, args.inputs)
     report = compare_trees(args.a, args.b)
     for note in report.notes[:20]:
         print(f"note: {note}")

@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.config import load_config  # noqa: E402
-from pipeline.encoding import encode_article, write_atomic  # noqa: E402
-from pipeline.extract import extract_file  # noqa: E402
-from pipeline.reinsert import fill_skeleton  # noqa: E402
+from pipeline.markdown.encoding import encode_article, write_atomic  # noqa: E402
+from pipeline.markdown.extract import extract_file  # noqa: E402
+from pipeline.markdown.render import fill_skeleton  # noqa: E402
 
 WORDS = (
     "le la les un une des énergie modèle calcul carbone données recherche article réseau neuronal "

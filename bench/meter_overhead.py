@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.energy import EnergyConfig, EnergyMeter  # noqa: E402
+from pipeline.energy.meter import EnergyConfig, EnergyMeter  # noqa: E402
 
 TARGET_MS = 20.0
 

@@ -11,7 +11,7 @@ batch)`` tokens (``min == max`` new tokens): both backends then produce the
 same number of target tokens from the same batches.
 
 Each backend runs in its own process, so its peak RSS is its own. Energy
-comes from ``pipeline.energy.EnergyMeter`` (CodeCarbon; its record says
+comes from ``pipeline.energy.meter.EnergyMeter`` (CodeCarbon; its record says
 whether the CPU figure is measured, RAPL, or estimated from CPU time x TDP);
 without it, from process CPU seconds x an assumed W per core, printed as an
 estimate. The model is built once under ``--workdir`` and reused.
@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 OPUS_SHAPE = {"d_model": 512, "layers": 6, "heads": 8, "ffn": 2048, "max_positions": 512, "pad_vocab_to": 59514}
 EXACT = {"exact_length": True, "max_length_ratio": 1.15, "max_length_extra": 0}
@@ -119,7 +119,7 @@ def run_backend(backend: str, model: str, cache_dir: str, sentences: list[str], 
 
 def _meter(backend: str, translator):
     try:
-        from pipeline.energy import EnergyConfig, EnergyMeter
+        from pipeline.energy.meter import EnergyConfig, EnergyMeter
     except ImportError:
         return None
     meter = EnergyMeter(Path(tempfile.mkdtemp(prefix="bench-energy-")), f"bench-{backend}", EnergyConfig(),

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _cmd_extract(args) -> int:
     from .config import load_config
-    from .extract import extract_file
+    from .markdown.extract import extract_file
 
     config = load_config(args.config)
     doc = extract_file(args.file, config, args.source)
@@ -101,9 +101,9 @@ def _cmd_extract(args) -> int:
 
 def _plan(args, config) -> tuple[list, Path | None]:
     """The articles of the run and, for a folder, the content root (Hugo's conventions)."""
-    from .discover import Article, discover
-    from .extract import language_of
-    from .reinsert import output_name
+    from .markdown.extract import language_of
+    from .markdown.render import output_name
+    from .sources.site import Article, discover
 
     path: Path = args.input
     if path.is_dir():
@@ -122,7 +122,7 @@ def _plan(args, config) -> tuple[list, Path | None]:
 
 def _plan_records(args, config):
     """Articles from the records of a JSONL file or a dataset."""
-    from .records import read_dataset, read_jsonl, record_articles
+    from .sources.records import read_dataset, read_jsonl, record_articles
 
     if not args.text_field:
         raise BitextError("--text-field is required with a JSONL file or --dataset (the field holding the text)")
@@ -142,7 +142,7 @@ def _is_records_input(args) -> bool:
 
 def _cmd_run(args) -> int:
     from .config import load_config
-    from .runner import RunOptions, Runner
+    from .executors.local import Runner, RunOptions
 
     config = load_config(args.config)
     backend = args.backend or config["backend"]
@@ -179,8 +179,8 @@ def _cmd_run(args) -> int:
     runner = Runner(options, translator, _meter_factory(options, translator))
     result = runner.run()
     if records is not None:
-        from .encoding import write_atomic
-        from .records import write_records
+        from .markdown.encoding import write_atomic
+        from .sources.records import write_records
 
         written = write_records(out_dir, records_name, records, runner.record_translations, args.text_field,
                                 args.target, as_dataset=bool(args.dataset))
@@ -200,7 +200,8 @@ def _cmd_run(args) -> int:
 def _make_translator(options, inputs):
     backend = options.backend
     if backend in ("identity", "pseudo"):
-        from .mt.simple import IdentityTranslator, PseudoTranslator
+        from .mt.identity import IdentityTranslator
+        from .mt.pseudo import PseudoTranslator
 
         return IdentityTranslator() if backend == "identity" else PseudoTranslator()
     from .mt.base import ModelUnavailable
@@ -265,7 +266,7 @@ def _meter_factory(options, translator):
     """The energy meter of the run (None when ``energy.enabled`` is false)."""
     if not options.config["energy"]["enabled"]:
         return None
-    from .energy import EnergyConfig, EnergyMeter
+    from .energy.meter import EnergyConfig, EnergyMeter
 
     e = options.config["energy"]
     cfg = EnergyConfig(country=e["country"], pue=e["pue"], carbon_intensity=e["carbon_intensity"], preset=e["preset"])
@@ -281,7 +282,7 @@ def _meter_factory(options, translator):
 
 
 def _cmd_energy(args) -> int:
-    from .energy_report import energy_command
+    from .energy.report import energy_command
 
     return energy_command(args.run_dir, args.format)
 
@@ -293,7 +294,7 @@ def _cmd_align(args) -> int:
     config = load_config(args.config)
     model_translate = None
     if args.model:
-        from .extract import language_of
+        from .markdown.extract import language_of
         from .mt.base import ModelUnavailable
         from .mt.factory import build_translator
 
@@ -309,7 +310,7 @@ def _cmd_align(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from .export import export_command
+    from .formats.export import export_command
 
     return export_command(args.run_dir, args.format)
 
@@ -321,7 +322,7 @@ def _cmd_review(args) -> int:
 
 
 def _cmd_reinsert(args) -> int:
-    from .rebuild import reinsert_command
+    from .review.rebuild import reinsert_command
 
     return reinsert_command(args.run_dir)
 

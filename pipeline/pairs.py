@@ -50,7 +50,7 @@ class Pair:
 
 
 def write_pairs_jsonl(path: Path, pairs: Iterable[Pair]) -> None:
-    from .encoding import write_atomic
+    from .markdown.encoding import write_atomic
 
     lines = [json.dumps(p.to_dict(), ensure_ascii=False) for p in pairs]
     write_atomic(path, "\n".join(lines) + ("\n" if lines else ""))

@@ -15,10 +15,10 @@ def tiny_marian_dir(tmp_path_factory) -> Path:
 
     Loads through the same code as a hub model. Its weights copy the source
     token by token, shuffling word-initial lowercase pieces (see
-    ``tests/tiny_marian.py``): outputs have the source's length, numbers,
+    ``tests/support/tiny_marian.py``): outputs have the source's length, numbers,
     names and placeholders come through, and every sentence ends at EOS.
     """
-    from tiny_marian import build_tiny_marian, corpus_texts
+    from support.tiny_marian import build_tiny_marian, corpus_texts
 
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"), corpus_texts())
 

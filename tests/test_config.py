@@ -4,12 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 from pipeline.cli import main
 from pipeline.config import DEFAULTS, load_config
 from pipeline.errors import BitextError
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_default_yaml_matches_code_defaults():

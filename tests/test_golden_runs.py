@@ -14,7 +14,6 @@ from pathlib import Path
 
 import ftfy
 import pytest
-
 from support.golden import BACKENDS, ROOT, digests, expected_article_path, golden_articles, is_own, load_golden, run_article
 
 

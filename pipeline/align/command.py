@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import BitextError
-from ..extract import extract_file, language_of
+from ..markdown.extract import extract_file, language_of
 from ..pairs import write_pairs_jsonl
 from .twoversions import LEVELS, align_documents, guess_language
 
@@ -38,7 +38,7 @@ def align_command(
     quiet: bool = False,
 ) -> int:
     """Align A with B and write the pairs; returns the exit code (0)."""
-    from ..tmx import write_tmx
+    from ..formats.tmx import write_tmx
 
     if level not in LEVELS:
         raise BitextError(f"--level must be one of {', '.join(LEVELS)}, not {level!r}")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..document import Document, Slot, TextUnit
-from ..inline import render_inline
+from ..markdown.inline import render_inline
 
 # Block classes: what may align with what (see dp.COMPAT).
 HEADING, PARAGRAPH, LIST_ITEM, TABLE_CELL, FRONT_MATTER, SHORTCODE_PARAM, HTML, OTHER, SENTENCE = range(9)

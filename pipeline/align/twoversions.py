@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..document import Document, TextUnit
-from ..extract import language_of
+from ..markdown.extract import language_of
 from ..pairs import Pair
 from .dp import Aligner, Bead, Params, Side, path_centre, weigh_features
 from .features import Block, document_blocks, skeleton_before, unit_markup
@@ -333,7 +333,7 @@ def align_documents(
 def add_flags(pairs: list[Pair], doc_a: Document, doc_b: Document, lang_a: str | None, lang_b: str | None) -> None:
     """QA flags on every pair; names are checked against each document's own vocabulary, and NER
     runs once over all texts of a side (batched) before the per-pair checks."""
-    from ..qa import check_pair, prime_entities, vocabulary
+    from .qa import check_pair, prime_entities, vocabulary
 
     vocab_a = vocabulary(u.text for u in doc_a.units)
     vocab_b = vocabulary(u.text for u in doc_b.units)
@@ -371,7 +371,7 @@ def prf(found: set, gold: set) -> tuple[float, float, float]:
 
 def load_pair(a: Path, b: Path, config: dict) -> tuple[Document, Document]:
     """Extract both versions, each with the language its file name gives."""
-    from ..extract import extract_file
+    from ..markdown.extract import extract_file
 
     doc_a = extract_file(a, config, language_of(a))
     doc_b = extract_file(b, config, language_of(b))

@@ -38,7 +38,8 @@ def build_translator(
     if unknown:
         raise ValueError(f"unknown translate setting(s) {unknown}; known: {sorted(KNOWN_SETTINGS)}")
     if backend in ("identity", "pseudo"):
-        from pipeline.mt.simple import IdentityTranslator, PseudoTranslator
+        from pipeline.mt.identity import IdentityTranslator
+        from pipeline.mt.pseudo import PseudoTranslator
 
         return IdentityTranslator() if backend == "identity" else PseudoTranslator()
     from pipeline.mt.marian import default_model

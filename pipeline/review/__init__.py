@@ -2,7 +2,7 @@
 
 ``review_command`` serves it; ``create_app`` builds the ASGI app (tests use it
 with Starlette's TestClient). The work is saved in ``RUN_DIR/review.sqlite``
-and put back into the articles by ``pipeline.rebuild`` (``bitext reinsert``).
+and put back into the articles by ``pipeline.review.rebuild`` (``bitext reinsert``).
 """
 from __future__ import annotations
 

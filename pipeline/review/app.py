@@ -43,8 +43,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import BitextError
-from ..rebuild import rebuild_run
 from .markup import check_edit, scan_mode, segments
+from .rebuild import rebuild_run
 from .store import (
     DB_NAME,
     STATUSES,

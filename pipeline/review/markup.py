@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import InlineCode, TextUnit
-from ..inline import render_inline, scan_inline
+from ..markdown.inline import render_inline, scan_inline
 
 # Substitution codes an editor may legitimately write differently: an entity
 # (``&nbsp;``, ``&#8217;``) or a backslash escape stands for one character that

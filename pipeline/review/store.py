@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..blocks import _REFDEF_ANY
 from ..document import Document
 from ..errors import BitextError
-from ..inline import normalize_label, render_inline
+from ..markdown.blocks import _REFDEF_ANY
+from ..markdown.inline import normalize_label, render_inline
+from ..markdown.render import render_unit
 from ..pairs import Pair, read_pairs_jsonl
-from ..reinsert import render_unit
 
 RUN_FILE = "run.json"
 DB_NAME = "review.sqlite"

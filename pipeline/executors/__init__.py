@@ -1,0 +1,1 @@
+"""Executors run the stages over the articles of a run: ``local`` runs them in this process."""

@@ -1,0 +1,223 @@
+"""TMX 1.4b: the pairs as a translation memory that OmegaT, Okapi and other CAT tools import.
+
+One ``<tu>`` per pair (``tuid`` = the pair id) with one ``<tuv xml:lang>``
+per side. The article's inline markup becomes TMX inline elements, so a CAT
+tool shows it as tags the translator cannot break: a paired code (bold, a
+link, ``{{<hl>}}``...) is ``<bpt i="n">`` + ``<ept i="n">`` holding its
+opening and closing markup; an isolated or text-replacing code (an inline
+shortcode, a code span, an entity) is ``<ph>``. The text of every element is
+the raw markup itself, so the concatenated text of a ``<seg>`` is the
+pair's markup exactly (``read_tmx`` relies on it, and a test checks it).
+
+Pair metadata travels as ``<prop>`` (``x-status``, ``x-type``, ``x-score``,
+``x-kind``, ``x-flag`` for each QA flag...) and the editor's note as
+``<note>``. Written with lxml, atomically.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Iterable
+
+from lxml import etree
+
+from .. import __version__
+from ..errors import BitextError
+from ..markdown.encoding import write_atomic
+from ..pairs import Pair
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TYPE = {"bold": "bold", "italic": "italic", "link": "link", "strike": "struck", "html": "x-html"}
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot hold most control characters: they become U+FFFD (the only lossy case)."""
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+def _pieces(markup: str) -> list[tuple[str, str, int, str]]:
+    """The markup as a sequence of ``(role, raw, code id, kind)``; role is text, bpt, ept or ph.
+
+    The order comes from ``inline.render_pieces`` (the renderer itself), so the
+    raws concatenate back to the markup.
+    """
+    from ..markdown.inline import render_pieces, scan_inline
+
+    roles = {"text": "text", "open": "bpt", "close": "ept", "point": "ph"}
+    text, codes = scan_inline(markup, markdown=True)
+    return [
+        (roles[role], raw, code.id if code else -1, code.kind if code else "")
+        for role, raw, code in render_pieces(text, codes)
+    ]
+
+
+def _fill_seg(seg: etree._Element, markup: str) -> None:
+    """Put the markup into ``<seg>`` as text and inline elements; plain escaped text if that would not round-trip."""
+    markup = _clean(markup)
+    pieces = _pieces(markup)
+    if "".join(raw for _, raw, _, _ in pieces) != markup:
+        seg.text = markup
+        return
+    last = None
+    for role, raw, code_id, kind in pieces:
+        if role == "text":
+            if last is None:
+                seg.text = (seg.text or "") + raw
+            else:
+                last.tail = (last.tail or "") + raw
+            continue
+        el = etree.SubElement(seg, role)
+        if role in ("bpt", "ept"):
+            el.set("i", str(code_id + 1))
+        if role in ("bpt", "ph") and kind:
+            el.set("type", _TYPE.get(kind, "x-" + kind))
+        el.text = raw
+        last = el
+
+
+def seg_text(seg: etree._Element) -> str:
+    """The text of a ``<seg>``: its text and the text of its inline elements, in order."""
+    return "".join(seg.itertext())
+
+
+def _prop(parent: etree._Element, kind: str, value: str) -> None:
+    el = etree.SubElement(parent, "prop", type=kind)
+    el.text = _clean(value)
+    el.tail = "\n   "
+
+
+def _lines(value) -> str:
+    return "" if not value else f"{value[0]}-{value[1]}"
+
+
+def write_tmx(path: Path, pairs: Iterable[Pair], srclang: str | None, tgtlang: str | None, segtype: str = "paragraph") -> None:
+    """Write the pairs as TMX 1.4b (atomically: a temporary file renamed over ``path``)."""
+    if segtype not in ("paragraph", "sentence", "block", "phrase"):
+        raise ValueError(f"segtype must be paragraph or sentence, not {segtype!r}")
+    srclang = srclang or "und"
+    tgtlang = tgtlang or "und"
+    root = etree.Element("tmx", version="1.4")
+    root.text = "\n "
+    header = etree.SubElement(
+        root,
+        "header",
+        creationtool="bitext",
+        creationtoolversion=__version__,
+        segtype=segtype,
+        **{"o-tmf": "bitext-jsonl"},
+        adminlang="en",
+        srclang=srclang,
+        datatype="plaintext",
+        creationdate=dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+    )
+    header.text = "\n  "
+    _prop(header, "x-markup", "markdown (Hugo): inline codes are bpt/ept/ph holding the raw markup")
+    header[-1].tail = "\n "
+    header.tail = "\n "
+    body = etree.SubElement(root, "body")
+    body.text = "\n  "
+    body.tail = "\n"
+    tu = None
+    for p in pairs:
+        tu = etree.SubElement(body, "tu", tuid=p.id)
+        tu.text = "\n   "
+        tu.tail = "\n  "
+        _prop(tu, "x-status", p.status)
+        _prop(tu, "x-type", p.type)
+        _prop(tu, "x-score", f"{p.score:g}")
+        _prop(tu, "x-kind", p.kind)
+        _prop(tu, "x-article", p.article)
+        if p.heading_path:
+            _prop(tu, "x-heading-path", " > ".join(p.heading_path))
+        if p.src_lines:
+            _prop(tu, "x-src-lines", _lines(p.src_lines))
+        if p.tgt_lines:
+            _prop(tu, "x-tgt-lines", _lines(p.tgt_lines))
+        if p.unit_ids:
+            _prop(tu, "x-unit-ids", " ".join(p.unit_ids))
+        if p.target_unit_ids:
+            _prop(tu, "x-target-unit-ids", " ".join(p.target_unit_ids))
+        for f in p.flags:
+            _prop(tu, "x-flag", f"{f.get('code', '')}: {f.get('reason', '')}")
+        if p.note:
+            note = etree.SubElement(tu, "note")
+            note.text = _clean(p.note)
+            note.tail = "\n   "
+        for lang, text in ((p.src_lang or srclang, p.src), (p.tgt_lang or tgtlang, p.tgt)):
+            tuv = etree.SubElement(tu, "tuv")
+            tuv.set(XML_LANG, lang)
+            seg = etree.SubElement(tuv, "seg")
+            _fill_seg(seg, text)
+            tuv.tail = "\n   "
+        tu[-1].tail = "\n  "
+    if tu is not None:
+        tu.tail = "\n "
+    data = etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+    )
+    write_atomic(path, data + b"\n")
+
+
+def _span(value: str | None) -> list[int] | None:
+    if not value:
+        return None
+    a, _, b = value.partition("-")
+    return [int(a), int(b or a)]
+
+
+def read_tmx(path: Path) -> list[Pair]:
+    """The pairs of a TMX file written by ``write_tmx`` (and the texts of any TMX: props default)."""
+    try:
+        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    except OSError:
+        raise BitextError("cannot read the TMX file", path=str(path)) from None
+    except etree.XMLSyntaxError as exc:
+        raise BitextError(f"not valid XML: {exc.msg}", path=str(path), line=exc.lineno) from None
+    root = tree.getroot()
+    header = root.find("header")
+    srclang = header.get("srclang") if header is not None else None
+    pairs = []
+    for n, tu in enumerate(root.iter("tu"), start=1):
+        props: dict[str, list[str]] = {}
+        for prop in tu.findall("prop"):
+            props.setdefault(prop.get("type", ""), []).append(prop.text or "")
+        tuvs = tu.findall("tuv")
+        src_tuv = next((t for t in tuvs if t.get(XML_LANG) == srclang), tuvs[0] if tuvs else None)
+        tgt_tuv = next((t for t in tuvs if t is not src_tuv), None)
+
+        def text_of(tuv):
+            seg = tuv.find("seg") if tuv is not None else None
+            return seg_text(seg) if seg is not None else ""
+
+        def one(kind: str, default: str = "") -> str:
+            return props.get(kind, [default])[0]
+
+        flags = []
+        for value in props.get("x-flag", []):
+            code, _, reason = value.partition(": ")
+            flags.append({"code": code, "reason": reason})
+        note = tu.find("note")
+        pairs.append(
+            Pair(
+                id=tu.get("tuid") or str(n),
+                article=one("x-article"),
+                kind=one("x-kind", "paragraph"),
+                heading_path=[h for h in one("x-heading-path").split(" > ") if h],
+                src=text_of(src_tuv),
+                tgt=text_of(tgt_tuv),
+                src_lines=_span(one("x-src-lines")),
+                tgt_lines=_span(one("x-tgt-lines")),
+                type=one("x-type", "1-1"),
+                score=float(one("x-score", "1") or 1),
+                flags=flags,
+                unit_ids=one("x-unit-ids").split(),
+                target_unit_ids=one("x-target-unit-ids").split(),
+                status=one("x-status", "pending"),
+                note=(note.text or "") if note is not None else "",
+                src_lang=src_tuv.get(XML_LANG) if src_tuv is not None else None,
+                tgt_lang=tgt_tuv.get(XML_LANG) if tgt_tuv is not None else None,
+            )
+        )
+    return pairs

@@ -1,0 +1,181 @@
+"""Reading articles as text, repairing mojibake, and writing files atomically.
+
+Why ftfy's ``fix_encoding`` only: it undoes UTF-8 that was decoded with the
+wrong codec (Mac Roman, Windows-1252...), and leaves the author's curly
+quotes, ligatures and character widths alone, which the full ``fix_text``
+would "normalise". It runs only on text that is not plain ASCII.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import BitextError
+
+log = logging.getLogger("bitext")
+BOM = "\ufeff"
+_NOT_CONTROL = bytes(range(32, 256)) + b"\t\n\x0c\r"
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data[:8192]:
+        return True
+    sample = data[:8192]
+    controls = len(sample.translate(None, _NOT_CONTROL))  # what is left: control bytes
+    return controls > max(4, len(sample) // 100)
+
+
+def read_article(path: Path) -> tuple[str, dict[str, Any]]:
+    """The article's text (LF line ends, no BOM, mojibake repaired) and how it was read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BitextError("file not found; check the path", path=str(path)) from None
+    except IsADirectoryError:
+        raise BitextError("is a directory, not an article", path=str(path)) from None
+    except OSError as exc:
+        raise BitextError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    if not data.strip():
+        raise BitextError("file is empty: nothing to translate", path=str(path))
+    if _looks_binary(data):
+        raise BitextError("not a text file (binary content); give a Hugo markdown article", path=str(path))
+    meta: dict[str, Any] = {"bom": data.startswith(b"\xef\xbb\xbf"), "decoded_as": "utf-8"}
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        log.warning("%s:%d: not valid UTF-8; decoded as Windows-1252", path, line)
+        text = data.decode("cp1252", errors="replace")
+        meta["decoded_as"] = "windows-1252"
+        meta["warnings"] = [f"line {line}: not valid UTF-8, decoded as Windows-1252"]
+    crlf = text.count("\r\n")
+    if crlf and crlf == text.count("\n"):
+        meta["newline"] = "\r\n"
+    elif crlf:
+        # mixed line ends (a file edited on two systems): remember which lines had CRLF
+        lines = text.split("\n")
+        meta["newline"] = "mixed"
+        meta["crlf_lines"] = [n for n, line in enumerate(lines) if line.endswith("\r")]
+        meta["line_count"] = len(lines)
+        meta["majority"] = "\r\n" if 2 * crlf > len(lines) - 1 else "\n"
+    else:
+        meta["newline"] = "\n"
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    text, repairs = repair_mojibake(text)
+    meta["mojibake"] = repairs
+    return text, meta
+
+
+def _mojibake_gate() -> re.Pattern[str]:
+    """A cheap test for text that may be mojibake: a UTF-8 lead byte followed by a
+    continuation byte, both decoded as Windows-1252, Latin-1 or Mac Roman.
+
+    ftfy costs a few milliseconds per article; this regex costs microseconds and
+    lets clean text skip ftfy entirely. A false alarm only costs the ftfy call.
+    """
+    classes = []
+    for codec in ("cp1252", "latin-1", "mac_roman"):
+        lead = bytes(range(0xC2, 0xF5)).decode(codec, errors="ignore")
+        cont = bytes(range(0x80, 0xC0)).decode(codec, errors="ignore")
+        classes.append(f"[{re.escape(lead)}][{re.escape(cont)}]")
+    return re.compile("|".join(classes))
+
+
+_MOJIBAKE_GATE = _mojibake_gate()
+
+
+def repair_mojibake(text: str) -> tuple[str, dict[str, Any] | None]:
+    """Undo UTF-8 read as another codec; report which lines changed and how."""
+    if text.isascii() or not _MOJIBAKE_GATE.search(text):
+        return text, None
+    import ftfy
+
+    fixed, steps = ftfy.fix_encoding_and_explain(text)
+    if fixed == text:
+        return text, None
+    old_lines, new_lines = text.split("\n"), fixed.split("\n")
+    changed = []
+    if len(old_lines) == len(new_lines):
+        changed = [n + 1 for n, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+    return fixed, {
+        "repaired": True,
+        "steps": [list(s) for s in (steps or [])],
+        "lines": changed,
+        "examples": [
+            {"line": n, "before": old_lines[n - 1][:80], "after": new_lines[n - 1][:80]} for n in changed[:3]
+        ],
+    }
+
+
+def encode_article(text: str, meta: dict[str, Any]) -> bytes:
+    """Back to bytes with the source's line ends and BOM (always UTF-8: mojibake stays repaired)."""
+    if meta.get("newline") == "\r\n":
+        text = text.replace("\n", "\r\n")
+    elif meta.get("newline") == "mixed":
+        lines = text.split("\n")
+        if len(lines) == meta.get("line_count"):  # same lines as the source: same line ends
+            crlf = set(meta.get("crlf_lines", []))
+            text = "".join(line + ("\r\n" if n in crlf else "\n") for n, line in enumerate(lines[:-1])) + lines[-1]
+        elif meta.get("majority") == "\r\n":
+            text = text.replace("\n", "\r\n")
+    if meta.get("bom"):
+        text = BOM + text
+    return text.encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write via a temporary file in the same folder, then rename: never a half-written file.
+
+    The rename is atomic, so a crash or SIGKILL leaves either the old file or
+    the new one. No fsync: it costs more than the whole extraction of an
+    article, and only matters for a power cut, not for a killed process.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete temporary files that a killed bitext process left behind (its pid is gone).
+
+    ``write_atomic`` names them ``.<name>.<pid>.<random>.tmp``; one whose process
+    still runs is being written and is left alone.
+    """
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for tmp in folder.rglob(".*.tmp"):
+        parts = tmp.name.split(".")
+        pid = next((int(p) for p in reversed(parts[:-2]) if p.isdigit()), None)
+        if pid is None or _alive(pid):
+            continue
+        try:
+            tmp.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,227 @@
+"""The translate stage for model backends: units -> sentences -> model -> units with codes.
+
+Each text unit's plain text (soft line breaks flattened) goes through the
+guarded sentence-level translation of ``pipeline.mt.guards`` (sentence
+splitting, length chunking, empty-input and repetition guards, do-not-translate
+terms), then its inline codes are put back around the right translated words
+by ``pipeline.placement`` (flagged where the placement is a guess).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict
+from functools import lru_cache
+from typing import Any
+
+from ..document import Document
+from ..placement import place_codes
+from .guards import TranslationResult, translatable, translate_texts
+
+
+@lru_cache(maxsize=4)
+def _splitter(lang: str):
+    from .segment import SentenceSplitter
+
+    return SentenceSplitter(lang)
+
+
+def _place_all(units, sources, results, translator, dnt) -> list[Any]:
+    """Place the codes of every unit, translating span texts alone only where needed.
+
+    A first pass places codes without the model (whole unit, verbatim text,
+    shared stems); the span texts of the codes it could not place are then
+    translated in one batch, and only those units are placed again with them.
+    """
+    first = [place_codes(src, u.codes, r.target, dnt=dnt) for u, src, r in zip(units, sources, results)]
+    wanted: list[str] = []
+    for unit, src, placement in zip(units, sources, first):
+        for code in unit.codes:
+            if code.id in placement.uncertain and code.end > code.start:
+                fragment = src[code.start : code.end]
+                if translatable(fragment) and fragment not in wanted:
+                    wanted.append(fragment)
+    if not wanted:
+        return first
+    translated = dict(zip(wanted, translator.translate(wanted)))
+    lookup = lambda fragment: translated.get(fragment, fragment)  # noqa: E731
+    return [
+        place_codes(src, u.codes, r.target, translate_fragment=lookup, dnt=dnt) if p.uncertain else p
+        for u, src, r, p in zip(units, sources, results, first)
+    ]
+
+
+def _unit_memory(translator: Any, dnt: tuple[str, ...]):
+    """The translation memory and its key for whole units, when the translator has one.
+
+    A unit seen before (same model, revision, direction, decoding, do-not-translate
+    terms) comes back whole: no sentence splitting, no spaCy model to load, which is
+    what makes a rerun of an unchanged article fast.
+    """
+    memory = getattr(translator, "memory", None)
+    if memory is None or not hasattr(translator, "key"):
+        return None, None
+    model, revision, direction, settings = translator.key({})
+    return memory, (model, revision, direction + ":unit", f"{settings}|dnt={json.dumps(sorted(dnt))}|codes-protected")
+
+
+_WORD_ONLY = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*")
+
+
+def protected_texts(units) -> list[str]:
+    """Texts of inline codes that must reach the translation unchanged: URLs, emoji codes, and
+    code spans that are not plain words (``pip install -e .``, ``{{%/* x */%}}``).
+
+    They go through the model as do-not-translate placeholders, so the code placement
+    finds them verbatim afterwards. A code span that is a plain word (``process``) is
+    left to the model, which usually keeps it, and to the placement.
+    """
+    found: dict[str, None] = {}
+    for unit in units:
+        for code in unit.codes:
+            if not code.replaces_text or code.end <= code.start:
+                continue
+            text = unit.text[code.start : code.end]
+            if code.kind in ("url", "emoji") or (code.kind == "code" and not _WORD_ONLY.fullmatch(text.strip())):
+                if text.strip():
+                    found[text] = None
+    return list(found)
+
+
+def _translate_units(sources: list[str], translator: Any, lang: str, dnt: tuple[str, ...],
+                     protected: tuple[str, ...] = ()) -> list[TranslationResult]:
+    memory, key = _unit_memory(translator, dnt)
+    known: dict[str, str] = memory.lookup(key, sources) if memory else {}
+    todo = list(dict.fromkeys(s for s in sources if s not in known))
+    terms = dnt + tuple(t for t in protected if t not in dnt)
+    fresh = dict(zip(todo, translate_texts(todo, translator, _splitter(lang), dnt_terms=terms))) if todo else {}
+    if memory and fresh:
+        memory.store(key, ((s, json.dumps(asdict(r), ensure_ascii=False)) for s, r in fresh.items()))
+    if known:
+        translator.cache_hits = getattr(translator, "cache_hits", 0) + sum(1 for s in sources if s in known)
+    return [fresh[s] if s in fresh else TranslationResult(**json.loads(known[s])) for s in sources]
+
+
+_GLUED = {"url", "emoji"}  # codes whose syntax needs a boundary: "word:smile:" is no emoji
+
+
+def repair_boundaries(text: str, codes: list) -> tuple[str, list]:
+    """Put a space between a URL or emoji code and a word the translation glued to it.
+
+    ``www.a.fr/x`` followed by a word would absorb it into the link; ``:smile:``
+    after a word is no longer an emoji code. The source had a boundary there, so
+    the translation gets one.
+    """
+    for code in sorted((c for c in codes if c.replaces_text and c.kind in _GLUED), key=lambda c: -c.start):
+        # a code opening right after a bare URL (an inline shortcode, a tag) would read as part of it
+        opens_next = code.kind == "url" and any(c is not code and c.start == code.end for c in codes)
+        if code.end < len(text) and (text[code.end].isalnum() or text[code.end] in "_/") or opens_next:
+            text, codes = _insert_space(text, codes, code.end)
+        if code.start > 0 and (text[code.start - 1].isalnum() or text[code.start - 1] in "_:"):
+            text, codes = _insert_space(text, codes, code.start)
+    return text, codes
+
+
+def _insert_space(text: str, codes: list, at: int) -> tuple[str, list]:
+    """Insert one space at ``at``: codes from ``at`` on move right, codes around it grow,
+    codes that end at ``at`` stay before the space."""
+    for c in codes:
+        if c.start >= at:
+            c.start += 1
+            c.end += 1
+        elif c.end > at:
+            c.end += 1
+    return text[:at] + " " + text[at:], codes
+
+
+def _whole_unit_codes(unit, target: str, codes: list) -> list:
+    """A paired code around the whole source unit (``<a>`` around an HTML block's text,
+    a link that is the whole list item) goes around the whole translation, edges included."""
+    whole = {c.id for c in unit.codes if c.start == 0 and c.end == len(unit.text) and c.close and not c.replaces_text}
+    for c in codes:
+        if c.id in whole:
+            c.start, c.end = 0, len(target)
+    return codes
+
+
+def _model_source(unit) -> str:
+    """What the model translates for a unit: soft line breaks become spaces, except in raw
+    HTML, where each line is its own element or markup and is translated on its own."""
+    if unit.kind == "html":
+        return unit.text
+    return " ".join(unit.text.split("\n"))
+
+
+def _join_results(parts: list[TranslationResult]) -> TranslationResult:
+    if len(parts) == 1:
+        return parts[0]
+    return TranslationResult(
+        "\n".join(p.target for p in parts),
+        [f for p in parts for f in p.flags],
+        sum(p.sentences for p in parts),
+        sum(p.source_tokens for p in parts),
+        sum(p.target_tokens for p in parts),
+    )
+
+
+def _never_empty(source: str, result: TranslationResult) -> TranslationResult:
+    """A model that returns nothing for a text with words must not blank a title or a
+    paragraph: the source text is kept, and the editor told."""
+    if result.target.strip() or not translatable(source):
+        return result
+    flags = list(result.flags) + [{"code": "untranslated", "reason": "the model returned an empty translation; the source text is kept"}]
+    return TranslationResult(source, flags, result.sentences, result.source_tokens, result.source_tokens)
+
+
+def _keep_edge_whitespace(source: str, target: str) -> str:
+    """The source's own leading and trailing whitespace (line breaks included) on the target.
+
+    The model sees line breaks as spaces; in an HTML block, ``<a ...>`` alone on its line
+    must stay alone on its line, or the block becomes a paragraph. Only a whitespace run of
+    the same length is swapped, so code offsets over the target do not move.
+    """
+    lead = len(source) - len(source.lstrip())
+    trail = len(source) - len(source.rstrip())
+    if lead and len(target) > lead and target[:lead].isspace() and not target[lead].isspace():
+        target = source[:lead] + target[lead:]
+    if trail and len(target) > trail and target[-trail:].isspace() and not target[-trail - 1].isspace():
+        target = target[:-trail] + source[-trail:]
+    return target
+
+
+def translate_documents(docs: list[Document], translator: Any, ctxs: list[Any]) -> dict[str, int]:
+    """Fill ``target``/``target_codes``/``flags`` of every unit of ``docs``, in one model pass.
+
+    All units of all documents go to the model together (sentences batched by
+    length across articles); each document's counts go to its context.
+    """
+    config = ctxs[0].config
+    dnt = tuple(config["translate"]["do_not_translate"])
+    units = [u for doc in docs for u in doc.units]
+    sources = [_model_source(u) for u in units]
+    pieces = [p for src in sources for p in src.split("\n")]
+    translated = _translate_units(pieces, translator, ctxs[0].source_lang, dnt, tuple(protected_texts(units)))
+    translated = [_never_empty(src, r) for src, r in zip(pieces, translated)]
+    results = []
+    for src in sources:  # join the lines of HTML units back, one result per unit
+        n = src.count("\n") + 1
+        results.append(_join_results(translated[:n]))
+        translated = translated[n:]
+    placements = _place_all(units, sources, results, translator, dnt)
+    by_unit = {id(u): (r, p) for u, r, p in zip(units, results, placements)}
+    totals = {"units": 0, "sentences": 0, "source_tokens": 0, "target_tokens": 0}
+    for doc, ctx in zip(docs, ctxs):
+        counts = {"units": len(doc.units), "sentences": 0, "source_tokens": 0, "target_tokens": 0}
+        for unit in doc.units:
+            result, placement = by_unit[id(unit)]
+            target = _keep_edge_whitespace(unit.text, result.target)
+            codes = _whole_unit_codes(unit, target, placement.codes)
+            unit.target, unit.target_codes = repair_boundaries(target, codes)
+            unit.flags = list(result.flags) + list(placement.flags)
+            counts["sentences"] += result.sentences
+            counts["source_tokens"] += result.source_tokens
+            counts["target_tokens"] += result.target_tokens
+        ctx.work.update(counts)
+        for key in totals:
+            totals[key] += counts[key]
+    return totals

@@ -1,0 +1,278 @@
+"""``bitext reinsert RUN_DIR``: rebuild the translated articles with the editors' work.
+
+The machine output of the run (``translated.json``) is never modified: the
+rebuild starts from it each time and lays the editors' edits from
+``review.sqlite`` over it, so rebuilding twice gives the same files and an
+edit that is later undone really disappears.
+
+For each edited pair (one source unit: the pairs of a translation run are
+1-1), the edit is scanned with the extractor's inline scanner into the unit's
+new target text and inline codes, and the skeleton is filled again: markup
+and shortcodes come from the skeleton and from the codes, exactly as in the
+run's own reinsert stage. An edit that lost markup of the source is not
+applied; the pair gets an ``edit_not_applied`` flag with the reason, and the
+command says so (the page refuses such edits already, so this only catches
+edits made before a rerun changed the source, or by hand in the database).
+
+Then ``pairs.jsonl`` and ``pairs.tmx`` are rewritten with the reviewed text,
+each pair's status and note (TMX: ``<note>`` and ``<prop>``), and listed in
+``run.json``.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import BitextError
+from ..markdown.encoding import encode_article, write_atomic
+from ..markdown.hugo_keys import front_matter_bounds
+from ..pairs import Pair, write_pairs_jsonl
+from .markup import check_edit
+from .store import (
+    DB_NAME,
+    Article,
+    ReviewStore,
+    RunFolder,
+    load_article,
+    render_with_lines,
+    reviewed_pairs,
+)
+
+_manifest_lock = threading.Lock()
+
+
+@dataclass
+class ArticleRebuild:
+    """What the rebuild did for one article."""
+
+    index: int
+    name: str
+    article: str = ""  # path of the rebuilt article, relative to the run folder
+    pairs: str = ""
+    tmx: str = ""
+    edits_applied: int = 0
+    edits_refused: list[dict[str, str]] = field(default_factory=list)  # {"pair", "reason"}
+    approved: int = 0
+    rejected: int = 0
+    pending: int = 0
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.name}: not rebuilt: {self.error}"
+        text = (
+            f"{self.name}: {self.article} rebuilt, {self.edits_applied} edit(s) applied; "
+            f"{self.approved} approved, {self.rejected} rejected, {self.pending} pending"
+        )
+        if self.edits_refused:
+            text += f"; {len(self.edits_refused)} edit(s) NOT applied (flagged edit_not_applied)"
+        return text
+
+
+def rebuild_article(folder: RunFolder, store: ReviewStore, article: Article) -> ArticleRebuild:
+    """Rebuild one article, its pairs.jsonl and its pairs.tmx."""
+    result = ArticleRebuild(index=article.index, name=article.name)
+    data = load_article(folder, article)
+    doc = copy.deepcopy(data.doc)  # the cached machine document stays untouched
+    units = {u.id: u for u in doc.units}
+    items = reviewed_pairs(data, store)
+    out_pairs: list[Pair] = []
+    for item in items:
+        pair = item.pair
+        if item.edited:
+            problem = None
+            if not item.editable:
+                problem = item.why_not_editable
+            else:
+                unit = units[pair.unit_ids[0]] if pair.unit_ids and pair.unit_ids[0] in units else None
+                if unit is None:
+                    problem = "its source unit is not in the translated document any more"
+                else:
+                    check = check_edit(pair.tgt, unit, data.refs)
+                    if check.ok:
+                        unit.target, unit.target_codes = check.text, check.codes
+                        # The align stage's sentence pairs split the machine text: they would pair
+                        # the source's sentences with words the editor replaced. Dropped, not faked.
+                        pair.sentences = []
+                        result.edits_applied += 1
+                    else:
+                        problem = " ".join(check.problems)
+            if problem:
+                reason = f"The editor's translation was not put into the article: {problem}"
+                pair.flags.append({"code": "edit_not_applied", "reason": reason})
+                pair.tgt = item.machine_tgt
+                result.edits_refused.append({"pair": pair.id, "reason": reason})
+        result.approved += pair.status == "approved"
+        result.rejected += pair.status == "rejected"
+        result.pending += pair.status not in ("approved", "rejected")
+        out_pairs.append(pair)
+
+    text, lines = render_with_lines(doc)
+    for pair in out_pairs:
+        spans = [lines[i] for i in pair.unit_ids if i in lines]
+        if spans and pair.tgt_lines is not None:
+            pair.tgt_lines = [min(s[0] for s in spans), max(s[1] for s in spans)]
+
+    article_path = folder.article_path(article)
+    text = _keep_hugo_keys(article_path, text, folder.manifest())
+    write_atomic(article_path, encode_article(text, doc.metadata.get("encoding", {})))
+    pairs_path = folder.pairs_path(article)
+    tmx_path = folder.tmx_path(article)
+    write_pairs_jsonl(pairs_path, out_pairs)
+    src_lang = article.source_lang or doc.source_lang or "und"
+    tgt_lang = article.target_lang or doc.target_lang or "und"
+    write_tmx(tmx_path, out_pairs, src_lang, tgt_lang)
+    _list_outputs(folder, article.index, {"pairs": pairs_path, "tmx": tmx_path})
+    result.article = str(article_path.relative_to(folder.root)) if article_path.is_relative_to(folder.root) else str(article_path)
+    result.pairs = str(pairs_path.relative_to(folder.root))
+    result.tmx = str(tmx_path.relative_to(folder.root))
+    return result
+
+
+def rebuild_run(run_dir: Path | str, indices: list[int] | None = None, *, folder: RunFolder | None = None,
+                store: ReviewStore | None = None) -> list[ArticleRebuild]:
+    """Rebuild every reviewable article of the run (or those at ``indices``); failures are reported, not raised."""
+    folder = folder or RunFolder(run_dir)
+    store = store or ReviewStore(folder.root / DB_NAME)
+    results = []
+    for article in folder.articles():
+        if indices is not None and article.index not in indices:
+            continue
+        if not article.reviewable:
+            results.append(ArticleRebuild(index=article.index, name=article.name, error=article.error or "not translated by the run"))
+            continue
+        try:
+            results.append(rebuild_article(folder, store, article))
+        except BitextError as exc:
+            results.append(ArticleRebuild(index=article.index, name=article.name, error=str(exc)))
+    return results
+
+
+def reinsert_command(run_dir: Path) -> int:
+    """CLI: rebuild all articles; exit 1 if an article or an edit could not be put back, else 0."""
+    results = rebuild_run(run_dir)
+    if not results:
+        raise BitextError("run.json lists no articles", path=str(run_dir))
+    for r in results:
+        print(f"bitext: {r.summary()}", file=sys.stderr)
+        for refused in r.edits_refused:
+            print(f"bitext:   {refused['pair']}: {refused['reason']}", file=sys.stderr)
+    return 1 if any(r.error or r.edits_refused for r in results) else 0
+
+
+def _keep_hugo_keys(previous_path: Path, text: str, manifest: dict[str, Any]) -> str:
+    """Carry over the Hugo keys the run added to the translated front matter.
+
+    The run's hugo stage adds ``translationKey``, ``draft`` and the
+    translated-by key after filling the skeleton, so translated.json does not
+    have them: they are copied, line for line, from the article being
+    replaced, where the source did not have them already (as ``hugo.add_keys``
+    does). Nothing is re-derived, so the rebuild needs neither the source file
+    nor the run's settings.
+    """
+    try:
+        previous = previous_path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return text
+    old_bounds = front_matter_bounds(previous)
+    if old_bounds is None:
+        return text
+    hugo = (manifest.get("config") or {}).get("hugo") or {}
+    names = ["translationKey", "draft"] + ([str(hugo["translated_by_key"])] if hugo.get("translated_by_key") else [])
+    bounds = front_matter_bounds(text)
+    body = text[bounds[1] : bounds[2]] if bounds else ""
+    lines = []
+    for name in names:
+        key = re.compile(r"^" + re.escape(name) + r"\s*[:=].*$", re.M)
+        found = key.search(previous, old_bounds[1], old_bounds[2])
+        if found and not key.search(body):
+            lines.append(found.group(0) + "\n")
+    if not lines:
+        return text
+    if bounds is None:  # the run made a front matter for its keys: make the same one
+        fence = "---" if old_bounds[0] == "yaml" else "+++"
+        return f"{fence}\n{''.join(lines)}{fence}\n\n" + text
+    return text[: bounds[1]] + "".join(lines) + text[bounds[1] :]
+
+
+def _list_outputs(folder: RunFolder, index: int, paths: dict[str, Path]) -> None:
+    """Add pairs/tmx to the article's outputs in run.json if they are not there yet."""
+    with _manifest_lock:
+        manifest = json.loads(folder.manifest_path.read_text(encoding="utf-8"))
+        outputs = manifest["articles"][index].setdefault("outputs", {})
+        missing = {k: str(p.relative_to(folder.root)) for k, p in paths.items() if k not in outputs}
+        if missing:
+            outputs.update(missing)
+            write_atomic(folder.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+
+
+# ---------------------------------------------------------------- TMX
+
+
+def write_tmx(path: Path, pairs: list[Pair], srclang: str, tgtlang: str) -> None:
+    """The align stage's TMX writer when it is there; else a TMX 1.4b writer of our own."""
+    try:
+        from ..formats.tmx import write_tmx as stage_write_tmx
+    except ImportError:
+        stage_write_tmx = None
+    if stage_write_tmx is not None:
+        stage_write_tmx(path, pairs, srclang, tgtlang)
+    else:
+        write_atomic(path, tmx_bytes(pairs, srclang, tgtlang))
+
+
+_XML_ILLEGAL = dict.fromkeys([c for c in range(0x20) if c not in (9, 10, 13)] + [0xFFFE, 0xFFFF])
+
+
+def _xml_text(text: str) -> str:
+    return text.translate(_XML_ILLEGAL)
+
+
+def tmx_bytes(pairs: list[Pair], srclang: str, tgtlang: str) -> bytes:
+    """TMX 1.4b: one ``<tu>`` per pair; markup kept as escaped text; review and QA as ``<prop>``/``<note>``.
+
+    Each ``<tu>`` has ``<prop type="x-status">``, ``x-kind``, ``x-type``, one
+    ``x-flag`` per QA flag (``code: reason``) and the editor's note as
+    ``<note>``: OmegaT and Okapi show notes and keep props they do not know.
+    """
+    root = ET.Element("tmx", version="1.4")
+    ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "bitext",
+            "creationtoolversion": __version__,
+            "segtype": "paragraph",
+            "o-tmf": "bitext",
+            "adminlang": "en",
+            "srclang": srclang,
+            "datatype": "markdown",
+        },
+    )
+    body = ET.SubElement(root, "body")
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for p in pairs:
+        tu = ET.SubElement(body, "tu", tuid=_xml_text(p.id))
+        for ptype, value in (("x-status", p.status), ("x-kind", p.kind), ("x-type", p.type)):
+            ET.SubElement(tu, "prop", type=ptype).text = _xml_text(str(value))
+        for f in p.flags:
+            ET.SubElement(tu, "prop", type="x-flag").text = _xml_text(f"{f.get('code', '')}: {f.get('reason', '')}")
+        if p.note:
+            ET.SubElement(tu, "note").text = _xml_text(p.note)
+        for language, text in ((srclang, p.src), (tgtlang, p.tgt)):
+            if text:
+                tuv = ET.SubElement(tu, "tuv", {lang: language})
+                ET.SubElement(tuv, "seg").text = _xml_text(text)
+    ET.indent(root, space=" ")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")

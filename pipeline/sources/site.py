@@ -1,0 +1,151 @@
+"""Which articles to translate, and where their translations go, by Hugo's own rules.
+
+Hugo links translations in two ways (gohugo.io, "Multilingual mode"):
+
+* by filename: ``about.fr.md`` and ``about.en.md`` side by side (also
+  ``index.fr.md`` in page bundles and ``_index.fr.md`` for sections); a file
+  without a language suffix is in ``defaultContentLanguage``;
+* by content directory: each language has its own ``contentDir``
+  (``content/fr/...`` and ``content/en/...``), same relative paths.
+
+Given a site root, the site configuration (``hugo.toml``, ``hugo.yaml``,
+``config.toml``...) says which applies; given a folder without one, the
+layout is recognised (``fr/`` and ``en/`` subfolders mean content dirs).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import BitextError
+
+_SITE_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
+_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>[a-z]{2}(?:-[a-z]{2})?)\.(?P<ext>md|markdown)$", re.I)
+_MARKDOWN = (".md", ".markdown")
+
+
+@dataclass
+class Article:
+    """One article of the run: its source, language, and where its translation goes."""
+
+    source: Path
+    source_lang: str
+    target: Path  # the translated file, relative to the output root (or absolute with --in-place)
+    existing_translation: Path | None = None  # a translation already present in the content tree
+    text: str | None = None  # a record's text (JSONL / datasets input) instead of a file
+    record: int | None = None  # the record's index in its file or dataset
+
+
+@dataclass
+class Site:
+    root: Path
+    default_lang: str
+    content_dirs: dict[str, Path]  # lang -> content dir (absolute); empty for filename mode
+    config_file: Path | None
+    content_dir: Path | None = None  # the site's contentDir (filename mode): themes/, archetypes/ are not content
+
+
+def _load_site_config(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".toml":
+            import tomllib
+
+            return tomllib.loads(text)
+        if path.suffix == ".json":
+            return json.loads(text)
+        import yaml
+
+        return yaml.safe_load(text) or {}
+    except Exception as exc:  # noqa: BLE001 - any parser error becomes one line for the user
+        raise BitextError(f"cannot read the Hugo site configuration: {exc}".splitlines()[0], path=str(path)) from None
+
+
+def find_site(folder: Path, fallback_lang: str) -> Site:
+    """The Hugo site around ``folder`` (a site root or a content folder)."""
+    for candidate in (folder, *list(folder.resolve().parents)[:2]):
+        for name in _SITE_CONFIGS:
+            cfg_path = candidate / name
+            if cfg_path.is_file():
+                return _site_from_config(candidate, cfg_path, fallback_lang)
+    subdirs = {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
+    dirs = {lang: folder / lang for lang in ("en", "fr") if lang in subdirs}
+    return Site(folder, fallback_lang, dirs if len(dirs) == 2 or "fr" in dirs or "en" in dirs else {}, None)
+
+
+def _site_from_config(root: Path, cfg_path: Path, fallback_lang: str) -> Site:
+    cfg = _load_site_config(cfg_path)
+    lower = {str(k).lower(): v for k, v in cfg.items()}
+    default = str(lower.get("defaultcontentlanguage", "en")).lower()
+    base = root / str(lower.get("contentdir", "content"))
+    dirs: dict[str, Path] = {}
+    for lang, settings in (lower.get("languages") or {}).items():
+        if isinstance(settings, dict):
+            s = {str(k).lower(): v for k, v in settings.items()}
+            if "contentdir" in s:
+                dirs[str(lang).lower()] = root / str(s["contentdir"])
+    return Site(root, default or fallback_lang, dirs, cfg_path, base if base.is_dir() else None)
+
+
+def _lang_from_name(path: Path) -> tuple[str | None, str]:
+    m = _SUFFIX.match(path.name)
+    if m and m.group("lang").lower() in ("en", "fr"):
+        return m.group("lang").lower(), m.group("stem")
+    return None, path.stem
+
+
+def _target_name(path: Path, target_lang: str) -> str:
+    lang, stem = _lang_from_name(path)
+    return f"{stem}.{target_lang}{path.suffix}"
+
+
+def discover(folder: Path, source_lang: str | None, target_lang: str, fallback_lang: str) -> tuple[list[Article], Site]:
+    """The articles of ``folder`` in the source language, with their target paths."""
+    site = find_site(folder, fallback_lang)
+    src = source_lang or ("fr" if target_lang == "en" else "en")
+    if site.content_dirs.get(src) and site.content_dirs.get(target_lang):
+        return _by_content_dir(folder, site, src, target_lang), site
+    return _by_filename(folder, site, src, target_lang), site
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in _MARKDOWN and p.is_file() and ".bitext" not in p.parts)
+
+
+def _by_content_dir(folder: Path, site: Site, src: str, tgt: str) -> list[Article]:
+    src_dir, tgt_dir = site.content_dirs[src], site.content_dirs[tgt]
+    articles = []
+    for path in _markdown_files(src_dir):
+        rel = path.relative_to(src_dir)
+        target = tgt_dir / rel
+        articles.append(Article(path, src, _relative_to(target, folder), target if target.exists() else None))
+    return articles
+
+
+def _by_filename(folder: Path, site: Site, src: str, tgt: str) -> list[Article]:
+    articles = []
+    at_site_root = site.config_file is not None and folder.resolve() == site.root.resolve()
+    walk = site.content_dir if at_site_root and site.content_dir else folder
+    for path in _markdown_files(walk):
+        lang, _ = _lang_from_name(path)
+        lang = lang or site.default_lang
+        if lang != src:
+            continue
+        target = path.with_name(_target_name(path, tgt))
+        existing = target if target.exists() else None
+        if existing is None and site.default_lang == tgt:
+            bare = path.with_name(_lang_from_name(path)[1] + path.suffix)
+            if bare != path and bare.exists():
+                existing = bare  # the default-language version without a suffix
+        articles.append(Article(path, src, _relative_to(target, folder), existing))
+    return articles
+
+
+def _relative_to(path: Path, folder: Path) -> Path:
+    try:
+        return path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return Path(path.name)

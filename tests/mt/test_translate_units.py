@@ -1,0 +1,97 @@
+"""The translate stage's care around inline codes, with fake translators written for the tests."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from pipeline.config import load_config
+from pipeline.markdown.extract import extract_text
+from pipeline.markdown.inline import render_inline, scan_inline
+from pipeline.markdown.render import fill_skeleton
+from pipeline.mt.guards import TranslationResult
+from pipeline.mt.units import (
+    _keep_edge_whitespace,
+    _never_empty,
+    protected_texts,
+    repair_boundaries,
+    translate_documents,
+)
+
+
+class FakeScriptedTranslator:
+    """Known sentence -> known translation; anything else comes back unchanged. Counts calls."""
+
+    name = "fake"
+    model_id = "fake-scripted"
+
+    def __init__(self, script: dict[str, str]):
+        self.script = script
+        self.model_calls = 0
+        self.seen: list[str] = []
+
+    def translate(self, batch: list[str]) -> list[str]:
+        self.model_calls += len(batch)
+        self.seen.extend(batch)
+        return [self.script.get(s, s) for s in batch]
+
+    def signature(self) -> dict[str, object]:
+        return {"backend": self.name, "model": self.model_id}
+
+
+def _translate(markdown: str, script: dict[str, str]):
+    config = load_config()
+    doc = extract_text(markdown, "a.fr.md", config, "fr")
+    translator = FakeScriptedTranslator(script)
+    ctx = SimpleNamespace(config=config, source_lang="fr", work={})
+    translate_documents([doc], translator, [ctx])
+    return doc, translator
+
+
+def test_code_like_spans_and_urls_reach_the_model_as_placeholders():
+    doc, translator = _translate("Lancez `pip install -e .` puis voyez https://ex.org/a :smile:\n", {})
+    assert protected_texts(doc.units) == ["pip install -e .", "https://ex.org/a", ":smile:"]
+    assert all("pip install" not in s and "https://" not in s for s in translator.seen)
+    assert fill_skeleton(doc) == "Lancez `pip install -e .` puis voyez https://ex.org/a :smile:\n"
+
+
+def test_a_plain_word_code_span_is_left_to_the_model():
+    doc, translator = _translate("Le `process` démarre.\n", {})
+    assert protected_texts(doc.units) == []
+    assert any("process" in s for s in translator.seen)
+
+
+def test_glued_emoji_and_url_get_their_boundary_back():
+    text, codes = scan_inline("voir :smile: et https://ex.org/a ici")
+    glued = "voir:smile: et https://ex.org/aici"
+    for c in codes:  # the same codes over the glued text
+        if c.kind == "emoji":
+            c.start, c.end = 4, 11
+        else:
+            c.start, c.end = 15, 31
+    fixed, fixed_codes = repair_boundaries(glued, codes)
+    assert render_inline(fixed, fixed_codes) == "voir :smile: et https://ex.org/a ici"
+
+
+def test_html_block_keeps_its_lines_and_the_tag_around_everything():
+    source = '<div>\n<a class="btn" href="/docs/">\n  Learn More <i class="fas"></i>\n</a>\n</div>\n'
+    doc, _ = _translate(source, {"Learn More": "En savoir plus"})
+    out = fill_skeleton(doc)
+    assert '<a class="btn" href="/docs/">\n' in out and "\n</a>\n" in out
+    assert "En savoir plus" in out
+
+
+def test_edge_whitespace_is_the_sources():
+    assert _keep_edge_whitespace("\nLearn More\n", " En savoir plus ") == "\nEn savoir plus\n"
+    assert _keep_edge_whitespace("Titre", "Title") == "Title"
+
+
+def test_an_empty_model_output_keeps_the_source_and_flags_it():
+    result = _never_empty("Un titre", TranslationResult(""))
+    assert result.target == "Un titre" and result.flags[0]["code"] == "untranslated"
+    assert _never_empty("2019", TranslationResult("")).target == ""  # nothing to translate there
+
+
+def test_each_line_of_an_html_block_is_translated_on_its_own():
+    source = "<p>\nPremière ligne\nDeuxième ligne\n</p>\n"
+    doc, translator = _translate(source, {"Première ligne": "First line", "Deuxième ligne": "Second line"})
+    assert "Première ligne" in translator.seen and "Deuxième ligne" in translator.seen
+    assert fill_skeleton(doc) == "<p>\nFirst line\nSecond line\n</p>\n"
