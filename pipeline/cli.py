@@ -64,6 +64,24 @@ def _parser() -> argparse.ArgumentParser:
     ri = sub.add_parser("reinsert", help="rebuild a run's translated articles with the editors' edits")
     ri.add_argument("run_dir", type=Path)
 
+    mem = sub.add_parser("memory", help="the translation memory: import or export TMX, counts by origin")
+    mem_sub = mem.add_subparsers(dest="memory_command", required=True)
+    for name, helptext in (("import", "load a TMX 1.4b file (OmegaT, Okapi, Trados...) as editors' translations"),
+                           ("export", "write every approved entry (human and imported) as TMX 1.4b"),
+                           ("stats", "counts by origin: human, imported, machine")):
+        m = mem_sub.add_parser(name, help=helptext)
+        if name != "stats":
+            m.add_argument("tmx", type=Path, help="the TMX file")
+        m.add_argument("--memory", type=Path, help="the memory file (default: translate.cache_path, a .bitext/ folder "
+                                                   "here or above, else the user's cache)")
+        m.add_argument("--config", type=Path)
+        if name == "export":
+            m.add_argument("--from", dest="source", help="only entries from this language")
+            m.add_argument("--to", dest="target", help="only entries into this language")
+        if name == "stats":
+            m.add_argument("--json", action="store_true", help="print the counts as JSON")
+        m.add_argument("--quiet", action="store_true", help="no summary line")
+
     en = sub.add_parser("energy", help="energy report of a run folder: table, chart, Strubell et al. terms")
     en.add_argument("run_dir", type=Path)
     en.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -210,7 +228,10 @@ def _make_translator(options, inputs):
     src = options.articles[0].source_lang if options.articles else (options.source_lang or options.config["source_lang"])
     cache = None
     if options.use_cache and options.config["translate"]["cache"]:
-        cache = Path(options.config["translate"]["cache_path"] or default_memory_path())
+        from .mt.memory import memory_path
+
+        start = options.content_root or (options.articles[0].source if options.articles else None)
+        cache = memory_path(options.config["translate"]["cache_path"], start)
     if not options.verbose:
         _quiet_hugging_face()
     t = options.config["translate"]
@@ -250,16 +271,10 @@ def _quiet_hugging_face() -> None:
 
 
 def default_memory_path() -> Path:
-    """The translation memory shared by all runs of this user, like a CAT tool's project TM.
+    """The translation memory shared by all runs of this user (``BITEXT_CACHE_DIR`` moves it)."""
+    from .mt.memory import user_memory_path
 
-    ``BITEXT_CACHE_DIR`` moves it (tests use it to start from an empty one).
-    """
-    import os
-
-    base = os.environ.get("BITEXT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "bitext"
-    )
-    return Path(base) / "translation_memory.sqlite"
+    return user_memory_path()
 
 
 def _meter_factory(options, translator):
@@ -321,6 +336,19 @@ def _cmd_review(args) -> int:
     return review_command(args.run_dir, args.host, args.port)
 
 
+def _cmd_memory(args) -> int:
+    from .config import load_config
+    from .mt import memory_command as mc
+
+    config = load_config(args.config)
+    with mc.open_memory(args.memory, config, Path.cwd()) as memory:
+        if args.memory_command == "import":
+            return mc.import_command(args.tmx, memory, args.quiet)
+        if args.memory_command == "export":
+            return mc.export_command(args.tmx, memory, args.source, args.target, args.quiet)
+        return mc.stats_command(memory, args.json)
+
+
 def _cmd_reinsert(args) -> int:
     from .review.rebuild import reinsert_command
 
@@ -335,4 +363,5 @@ _COMMANDS = {
     "export": _cmd_export,
     "review": _cmd_review,
     "reinsert": _cmd_reinsert,
+    "memory": _cmd_memory,
 }

@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
         "do_not_translate": [],
         "cache": True,
         "cache_path": None,
+        "fuzzy_threshold": 85,
         "compute_type": "int8",
     },
     "hugo": {
@@ -120,6 +121,8 @@ def _check_choices(cfg: dict, source: str) -> None:
             raise BitextError(f"{dotted}: {cur!r} is not one of {shown}", path=source)
     if cfg["translate"]["num_beams"] < 1 or cfg["translate"]["batch_size"] < 1:
         raise BitextError("translate.num_beams and translate.batch_size: must be at least 1", path=source)
+    if not 50 <= cfg["translate"]["fuzzy_threshold"] <= 100:
+        raise BitextError("translate.fuzzy_threshold: must be between 50 and 100 (% similarity)", path=source)
     if cfg["energy"]["pue"] < 1.0:
         raise BitextError("energy.pue: must be at least 1.0 (1.0 means no data-centre overhead)", path=source)
 

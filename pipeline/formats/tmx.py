@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -221,3 +222,236 @@ def read_tmx(path: Path) -> list[Pair]:
             )
         )
     return pairs
+
+
+# ---------------------------------------------------------------- translation memory entries
+#
+# ``bitext memory import`` / ``export``: TMX 1.4b as CAT tools write it. Inline
+# elements become the tags of a ``Segment`` (bpt/ept an opening and closing tag
+# paired by ``i``, ph/it/ut a placeholder; hi is transparent); a segment with no
+# inline element is read as markdown, so markup kept as text (translate-toolkit,
+# a bitext TMX opened in a plain editor) and OmegaT's own tags in its project
+# memory (``<b0>``...``</b0>``, ``<x1/>``) become tags too.
+
+_INLINE = {"bpt", "ept", "it", "ph", "ut", "hi"}
+_TMX_DATE = "%Y%m%dT%H%M%SZ"
+
+
+@dataclass
+class TmxMemory:
+    """What a TMX file gave: entries, and the units left out with why."""
+
+    entries: list = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    tool: str = ""
+
+
+def _tmx_date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return dt.datetime.strptime(value, _TMX_DATE).replace(tzinfo=dt.timezone.utc).isoformat(timespec="seconds")
+    except ValueError:
+        return ""
+
+
+def _to_tmx_date(value: str) -> str | None:
+    try:
+        return dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc).strftime(_TMX_DATE)
+    except (TypeError, ValueError):
+        return None
+
+
+def seg_segment(seg: etree._Element):
+    """A ``<seg>`` as a tagged segment (see above)."""
+    from ..mt.segments import CLOSE, OPEN, POINT, Segment, Tag, markup_segment
+
+    if not any(isinstance(el.tag, str) and el.tag in _INLINE for el in seg.iter()):
+        return markup_segment(seg_text(seg))
+    pieces: list = []
+    points = 0
+
+    def walk(el: etree._Element) -> None:
+        nonlocal points
+        if el.text and el.tag in ("seg", "hi"):
+            pieces.append(el.text)
+        for child in el:
+            if not isinstance(child.tag, str):  # a comment or processing instruction
+                pass
+            elif child.tag == "hi":
+                walk(child)
+            elif child.tag in ("bpt", "ept"):
+                role = OPEN if child.tag == "bpt" else CLOSE
+                pieces.append(Tag(role, f"i{child.get('i', '')}", "".join(child.itertext()), child.get("type", "")))
+            elif child.tag in ("ph", "it", "ut"):
+                points += 1
+                ref = f"x{child.get('x')}" if child.get("x") else f"p{points}"
+                pieces.append(Tag(POINT, ref, "".join(child.itertext()), child.get("type", "")))
+            else:  # an element TMX does not define inside <seg>: its text is text
+                pieces.append("".join(child.itertext()))
+            if child.tail:
+                pieces.append(child.tail)
+
+    walk(seg)
+    return Segment.build(pieces)
+
+
+def _fill_seg_pieces(seg: etree._Element, segment, numbers: dict[str, int]) -> None:
+    """Write a segment's pieces into ``<seg>``: bpt/ept for pairs, ph for placeholders, it for a lone half.
+
+    ``numbers`` maps refs to the ``i``/``x`` numbers; the source side fills it,
+    so a target tag carries the number of the source tag it stands for.
+    """
+    from ..mt.segments import CLOSE, OPEN, Tag
+
+    tags = segment.tags
+    opens = {t.ref for t in tags if t.role == OPEN}
+    closes = {t.ref for t in tags if t.role == CLOSE}
+    last = None
+    for piece in segment.pieces:
+        if not isinstance(piece, Tag):
+            text = _clean(piece)
+            if last is None:
+                seg.text = (seg.text or "") + text
+            else:
+                last.tail = (last.tail or "") + text
+            continue
+        n = numbers.setdefault(piece.ref, len(numbers) + 1)
+        if piece.role == OPEN and piece.ref in closes:
+            el = etree.SubElement(seg, "bpt", i=str(n), x=str(n))
+        elif piece.role == CLOSE and piece.ref in opens:
+            el = etree.SubElement(seg, "ept", i=str(n))
+        elif piece.role in (OPEN, CLOSE):
+            el = etree.SubElement(seg, "it", pos="begin" if piece.role == OPEN else "end", x=str(n))
+        else:
+            el = etree.SubElement(seg, "ph", x=str(n))
+        if piece.kind and el.tag != "ept":
+            el.set("type", _TYPE.get(piece.kind, piece.kind if piece.kind.startswith("x-") or piece.kind in _TMX_TYPES else "x-" + piece.kind))
+        el.text = _clean(piece.raw)
+        last = el
+
+
+_TMX_TYPES = {"bold", "italic", "link", "ulined", "struck", "font", "color", "image", "fnote", "lb", "cb", "x-html"}
+
+
+def read_memory_tmx(path: Path) -> TmxMemory:
+    """The entries of a TMX 1.4b file, as editors' translations (origin ``imported`` unless the file says ``human``).
+
+    The source side is the header's ``srclang`` (any tuv when it is ``*all*``);
+    each other ``<tuv>`` of a ``<tu>`` gives one entry. Read incrementally, so
+    a large project memory does not need to fit in memory as a tree.
+    """
+    from ..mt.memory import MemoryEntry, language
+    from ..mt.segments import link
+
+    out = TmxMemory()
+    srclang = ""
+    saw_root = False
+    try:
+        for _event, el in etree.iterparse(str(path), events=("end",), tag=("header", "tu", "tmx"),
+                                          resolve_entities=False, no_network=True, huge_tree=True):
+            if el.tag == "tmx":
+                saw_root = True
+                continue
+            if el.tag == "header":
+                srclang = language(el.get("srclang")) if el.get("srclang") != "*all*" else ""
+                out.tool = " ".join(filter(None, (el.get("creationtool"), el.get("creationtoolversion"))))
+                continue
+            _read_tu(el, srclang, out, MemoryEntry, language, link)
+            el.clear(keep_tail=False)
+    except OSError:
+        raise BitextError("cannot read the TMX file", path=str(path)) from None
+    except etree.XMLSyntaxError as exc:
+        raise BitextError(f"not valid XML: {exc.msg}", path=str(path), line=exc.lineno) from None
+    if not saw_root:
+        raise BitextError("not a TMX file (no <tmx> root element)", path=str(path))
+    return out
+
+
+def _read_tu(tu: etree._Element, srclang: str, out: TmxMemory, MemoryEntry, language, link) -> None:
+    tuid = tu.get("tuid") or ""
+    label = f"tu {tuid!r}" if tuid else f"tu #{len(out.entries) + len(out.skipped) + 1}"
+    props: dict[str, str] = {}
+    for prop in tu.findall("prop"):
+        props.setdefault(prop.get("type", ""), prop.text or "")
+    notes = [n.text or "" for n in tu.findall("note")]
+    tuvs = [t for t in tu.findall("tuv") if t.find("seg") is not None]
+    langs = [language(t.get(XML_LANG) or t.get("lang")) for t in tuvs]
+    if tu.get("srclang") and tu.get("srclang") != "*all*":
+        srclang = language(tu.get("srclang"))
+    source_at = langs.index(srclang) if srclang in langs else (0 if tuvs and not srclang else None)
+    if source_at is None or len(tuvs) < 2:
+        out.skipped.append(f"{label}: no {srclang or 'source'} side and a translation")
+        return
+    source = seg_segment(tuvs[source_at].find("seg"))
+    if not source.text.strip():
+        out.skipped.append(f"{label}: the source has no text")
+        return
+    origin = props.get("x-origin") if props.get("x-origin") in ("human", "imported") else "imported"
+    context = {k: v for k, v in (("tuid", tuid), ("article", props.get("x-article")), ("unit", props.get("x-unit-id")),
+                                  ("pair", props.get("x-pair"))) if v}
+    for n, tuv in enumerate(tuvs):
+        if n == source_at:
+            continue
+        target = seg_segment(tuv.find("seg"))
+        if not target.text.strip():
+            out.skipped.append(f"{label}: the {langs[n] or '?'} translation is empty")
+            continue
+        out.entries.append(MemoryEntry(
+            src_lang=langs[source_at], tgt_lang=langs[n], source=source, target=link(source, target), origin=origin,
+            note="\n".join(notes).strip(), context=context,
+            author=tuv.get("changeid") or tu.get("changeid") or tuv.get("creationid") or tu.get("creationid") or "",
+            created=_tmx_date(tuv.get("creationdate") or tu.get("creationdate")),
+            updated=_tmx_date(tuv.get("changedate") or tu.get("changedate")),
+        ))
+
+
+def write_memory_tmx(path: Path, entries: list) -> None:
+    """Write memory entries as TMX 1.4b (atomically): one ``<tu>`` per entry, origin and context as ``<prop>``."""
+    import hashlib
+
+    langs = {e.src_lang for e in entries}
+    root = etree.Element("tmx", version="1.4")
+    root.text = "\n "
+    header = etree.SubElement(
+        root, "header", creationtool="bitext", creationtoolversion=__version__, segtype="paragraph",
+        **{"o-tmf": "bitext-memory"}, adminlang="en", srclang=langs.pop() if len(langs) == 1 else "*all*",
+        datatype="plaintext", creationdate=dt.datetime.now(dt.timezone.utc).strftime(_TMX_DATE),
+    )
+    header.text = "\n  "
+    _prop(header, "x-markup", "markdown (Hugo): inline codes are bpt/ept/ph holding the raw markup")
+    header[-1].tail = "\n "
+    header.tail = "\n "
+    body = etree.SubElement(root, "body")
+    body.text = "\n  "
+    body.tail = "\n"
+    tu = None
+    for e in entries:
+        tuid = e.context.get("tuid") or hashlib.sha1(f"{e.src_lang}|{e.tgt_lang}|{e.source.key}".encode()).hexdigest()[:16]
+        tu = etree.SubElement(body, "tu", tuid=_clean(str(tuid)))
+        for attr, value in (("creationdate", _to_tmx_date(e.created)), ("changedate", _to_tmx_date(e.updated)),
+                            ("creationid", e.author or None)):
+            if value:
+                tu.set(attr, _clean(value))
+        tu.text = "\n   "
+        tu.tail = "\n  "
+        if e.note:
+            note = etree.SubElement(tu, "note")
+            note.text = _clean(e.note)
+            note.tail = "\n   "
+        _prop(tu, "x-origin", e.origin)
+        for key, prop in (("article", "x-article"), ("unit", "x-unit-id"), ("pair", "x-pair")):
+            if e.context.get(key):
+                _prop(tu, prop, str(e.context[key]))
+        numbers: dict[str, int] = {}
+        for lang, segment in ((e.src_lang, e.source), (e.tgt_lang, e.target)):
+            tuv = etree.SubElement(tu, "tuv")
+            tuv.set(XML_LANG, lang)
+            seg = etree.SubElement(tuv, "seg")
+            _fill_seg_pieces(seg, segment, numbers)
+            tuv.tail = "\n   "
+        tu[-1].tail = "\n  "
+    if tu is not None:
+        tu.tail = "\n "
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+    write_atomic(path, data + b"\n")
