@@ -1,0 +1,153 @@
+"""Two-version alignment quality against block-level gold: link F1 per article pair, as an outside
+evaluator scores it from ``pairs.jsonl``.
+
+Each gold file (``tests/support/align_gold/<set>/*.json``, format in
+``pipeline/align/gold.py``) names every block of both versions (prose, code,
+shortcodes, HTML, comments, link definitions) and the links a reader found
+between them. For each pair of articles this runs ``bitext align A B`` (the
+same function the command calls, in this process), reads the
+``pairs.jsonl`` it wrote, maps each pair's ``src_lines`` / ``tgt_lines``
+onto the gold's blocks and prints precision, recall and F1 over all blocks
+and over prose blocks, then each set's mean and worst.
+
+Sets:
+
+- ``shared``: the real EN/FR pairs of ``../shared/corpus/real`` (read from there).
+- ``drift``: hand-made drifted copies of those pairs (paragraphs deleted or
+  added on one side, moved sections, a lagging translation, a freer
+  translator, code and shortcodes changed on one side), stored as edits of
+  the shared articles, never as copies.
+- ``heldout``: real EN/FR pairs from other public Hugo sites, and drifted
+  copies of some, never used to tune the aligner. Their articles are not in
+  the repository (see ``tests/support/align_gold/heldout/SOURCES.md``): give
+  their folder with ``--heldout-dir`` (default ``$BITEXT_HELDOUT`` or
+  ``/work/heldout-align``); the set is skipped when it is absent.
+
+    python bench/align_quality.py [--set shared --set drift ...] [--name SUBSTRING] [-v]
+
+Run by hand; the tests check the same gold with thresholds
+(``tests/test_align_gold.py``). Prints the load average: figures are
+quality, not speed, but the time per article is shown too.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from contextlib import redirect_stderr
+from pathlib import Path
+from statistics import mean
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.align.gold import check_text, gold_texts, load_gold, score_pairs  # noqa: E402
+
+GOLD_DIR = ROOT / "tests" / "support" / "align_gold"
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+SETS = ("shared", "drift", "heldout")
+
+
+def set_base(name: str, gold_name: str, heldout_dir: Path) -> Path:
+    """The folder a gold's article paths are relative to."""
+    if name == "shared":
+        return REAL / gold_name
+    if name == "drift":
+        return REAL
+    return heldout_dir
+
+
+def run_pair(gold, base: Path, config: dict, verbose: bool):
+    """Align one pair through ``bitext align``'s own function; returns the rows of its pairs.jsonl."""
+    from pipeline.align.command import align_command
+
+    text_a, text_b = gold_texts(gold, base)
+    check_text(gold, text_a, text_b)
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = Path(tmp) / "a" / gold.a["file"], Path(tmp) / "b" / gold.b["file"]
+        for path, text in ((a, text_a), (b, text_b)):
+            path.parent.mkdir(parents=True)
+            path.write_text(text, encoding="utf-8")
+        out = Path(tmp) / "out"
+        sink = io.StringIO()
+        with redirect_stderr(sink if not verbose else sys.stderr):
+            align_command(a, b, out, "paragraph", config, quiet=not verbose)
+        with open(out / "pairs.jsonl", encoding="utf-8") as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+
+
+def describe_errors(gold, found: set, want: set, limit: int = 12) -> list[str]:
+    miss = sorted(want - found, key=str)
+    extra = sorted(found - want, key=str)
+    out = []
+    if miss:
+        out.append("    missed: " + ", ".join(f"{x or '-'}={y or '-'}" for x, y in miss[:limit]) + (" ..." if len(miss) > limit else ""))
+    if extra:
+        out.append("    wrong:  " + ", ".join(f"{x or '-'}={y or '-'}" for x, y in extra[:limit]) + (" ..." if len(extra) > limit else ""))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipeline.config import load_config
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", action="append", choices=SETS, help="sets to score (default: all present)")
+    ap.add_argument("--name", help="only gold files whose name contains this")
+    ap.add_argument("--heldout-dir", type=Path, default=Path(os.environ.get("BITEXT_HELDOUT", "/work/heldout-align")))
+    ap.add_argument("-v", "--verbose", action="store_true", help="print the links each pair missed or got wrong")
+    args = ap.parse_args(argv)
+    config = load_config()
+    load = os.getloadavg()
+    print(f"bench/align_quality.py  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  ({os.cpu_count()} CPUs)")
+    print("link F1 from pairs.jsonl line spans against block gold; null links (1-0 / 0-1) count; "
+          "'prose' keeps the links that touch a prose block")
+    summary = []
+    status = 0
+    for set_name in args.set or SETS:
+        files = sorted((GOLD_DIR / set_name).glob("*.json"))
+        if args.name:
+            files = [f for f in files if args.name in f.stem]
+        if set_name == "heldout" and not args.heldout_dir.is_dir():
+            print(f"\n[{set_name}] skipped: no held-out articles at {args.heldout_dir} (see {GOLD_DIR / 'heldout' / 'SOURCES.md'})")
+            continue
+        if not files:
+            continue
+        print(f"\n[{set_name}] {len(files)} pairs")
+        print(f"  {'pair':<46} {'blocks':>9} {'F1 all':>7} {'P':>6} {'R':>6} {'F1 prose':>9} {'sec':>5}")
+        f_all, f_prose = [], []
+        for path in files:
+            gold = load_gold(path)
+            base = set_base(set_name, gold.name, args.heldout_dir)
+            started = time.perf_counter()
+            try:
+                rows = run_pair(gold, base, config, args.verbose)
+            except FileNotFoundError as exc:
+                print(f"  {gold.name:<46} missing article: {exc}")
+                status = 1
+                continue
+            elapsed = time.perf_counter() - started
+            s_all, s_prose, found, want = score_pairs(rows, gold)
+            f_all.append((s_all.f1, gold.name))
+            f_prose.append((s_prose.f1, gold.name))
+            blocks = f"{len(gold.blocks_a)}+{len(gold.blocks_b)}"
+            print(f"  {gold.name:<46} {blocks:>9} {s_all.f1:7.3f} {s_all.precision:6.3f} {s_all.recall:6.3f} {s_prose.f1:9.3f} {elapsed:5.1f}")
+            if args.verbose and s_all.f1 < 1.0:
+                print("\n".join(describe_errors(gold, found, want)))
+        if f_all:
+            worst = min(f_all)
+            line = (f"  {set_name}: mean F1 {mean(x for x, _ in f_all):.3f} (worst {worst[0]:.3f}, {worst[1]}); "
+                    f"prose mean {mean(x for x, _ in f_prose):.3f} (worst {min(f_prose)[0]:.3f})")
+            print(line)
+            summary.append(line)
+    print("\nsummary (load average now %.2f)" % os.getloadavg()[0])
+    for line in summary:
+        print(line)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
