@@ -45,6 +45,7 @@ _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
 _SHORTCODE_ONLY = re.compile(r"^\s*(?:\{\{[<%].*?[%>]\}\}\s*)+$", re.S)
 _PROSE_PARAM = re.compile(r"""\b(?:caption|title|alt|text|label|summary|description|header|heading)\s*=\s*["']([^"']*[A-Za-zÀ-ÿ][^"']*)["']""")
 _TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTES = re.compile(r"^\s*\{\s*[.#][^{}]*\}\s*$")
 _LINKDEF = re.compile(r"^ {0,3}\[[^\]]+\]:")
 _RULE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 
@@ -221,43 +222,46 @@ def check_text(gold: Gold, text_a: str, text_b: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- drifted copies
-def apply_edits(text: str, ops: Sequence[dict[str, Any]]) -> str:
+def apply_edits(text: str, ops: Sequence[dict[str, Any]], origins: list[int | None] | None = None) -> str:
     """A copy of ``text`` edited by hand-written operations, all in the original's line numbers.
 
     ``{"op": "delete", "lines": [f, l]}``, ``{"op": "insert", "after": n, "text": ...}`` (``after`` 0:
     at the start), ``{"op": "replace", "lines": [f, l], "text": ...}``, ``{"op": "move", "lines":
-    [f, l], "after": n}``. An optional ``"expect"`` is the key of line ``f`` (or ``after``) in the
-    original: an edit that no longer fits its article fails instead of editing the wrong lines.
-    Drifted variants of third-party articles are stored this way: as edits, not as copies.
+    [f, l], "after": n}``. An optional ``"expect"`` is the start of line ``f`` (or ``after``) in the
+    original, whitespace runs counted as one space: an edit that no longer fits its article fails instead of editing the wrong lines.
+    ``origins``, if given, receives for each output line its line number in the original (None
+    for written text). Drifted variants of third-party articles are stored this way: as edits, not as copies.
     """
     lines = file_lines(text[:-1] if text.endswith("\n") else text)
     gone: set[int] = set()
-    at: dict[int, list[str]] = {}
+    at: dict[int, list[tuple[str, int | None]]] = {}
     for op in ops:
         kind = op["op"]
         first, last = (op["lines"] + [None])[:2] if "lines" in op else (None, None)
         if "expect" in op:
             where = first if first is not None else op["after"]
-            if line_key(lines[where - 1]) != op["expect"]:
+            if not " ".join(lines[where - 1].split()).startswith(op["expect"]):
                 raise GoldError(f"edit {op}: line {where} is {line_key(lines[where - 1])!r}")
         if kind in ("delete", "replace", "move"):
             if not 1 <= first <= last <= len(lines):
                 raise GoldError(f"edit {op}: lines outside the file")
             gone.update(range(first, last + 1))
         if kind == "insert":
-            at.setdefault(int(op["after"]), []).extend(op["text"].split("\n"))
+            at.setdefault(int(op["after"]), []).extend((x, None) for x in op["text"].split("\n"))
         elif kind == "replace":
-            at.setdefault(first - 1, []).extend(op["text"].split("\n"))
+            at.setdefault(first - 1, []).extend((x, None) for x in op["text"].split("\n"))
         elif kind == "move":
-            at.setdefault(int(op["after"]), []).extend(lines[first - 1 : last])
+            at.setdefault(int(op["after"]), []).extend((lines[k - 1], k) for k in range(first, last + 1))
         elif kind != "delete":
             raise GoldError(f"edit {op}: unknown op {kind!r}")
     out = list(at.get(0, []))
     for k, line in enumerate(lines, start=1):
         if k not in gone:
-            out.append(line)
+            out.append((line, k))
         out.extend(at.get(k, []))
-    return "\n".join(out) + "\n"
+    if origins is not None:
+        origins[:] = [k for _, k in out]
+    return "\n".join(x for x, _ in out) + "\n"
 
 
 def gold_texts(gold: Gold, base: Path) -> tuple[str, str]:
@@ -445,7 +449,19 @@ def segment(text: str) -> list[DraftBlock]:
             blocks.append(DraftBlock(kind, start + 1, k + 1, kind == "paragraph"))
         k += 1
     blocks.sort(key=lambda b: b.first)
-    return _drop_nested(blocks)
+    return _fold_attributes(_drop_nested(blocks), lines)
+
+
+def _fold_attributes(blocks: list[DraftBlock], lines: list[str]) -> list[DraftBlock]:
+    """A line of block attributes (``{.text-center}``, Goldmark) right under a block belongs to it."""
+    out: list[DraftBlock] = []
+    for b in blocks:
+        if (out and b.first == b.last and b.first == out[-1].last + 1
+                and _ATTRIBUTES.match(lines[b.first - 1])):
+            out[-1].last = b.last
+            continue
+        out.append(b)
+    return out
 
 
 def _trim(lines: list[str], lo: int, hi: int) -> int:
