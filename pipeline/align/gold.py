@@ -46,6 +46,7 @@ _SHORTCODE_ONLY = re.compile(r"^\s*(?:\{\{[<%].*?[%>]\}\}\s*)+$", re.S)
 _PROSE_PARAM = re.compile(r"""\b(?:caption|title|alt|text|label|summary|description|header|heading)\s*=\s*["']([^"']*[A-Za-zÀ-ÿ][^"']*)["']""")
 _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTES = re.compile(r"^\s*\{\s*[.#][^{}]*\}\s*$")
+_ALERT = re.compile(r"^\s*>\s*\[!\w+\]\s*$")
 _LINKDEF = re.compile(r"^ {0,3}\[[^\]]+\]:")
 _RULE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 
@@ -227,8 +228,11 @@ def apply_edits(text: str, ops: Sequence[dict[str, Any]], origins: list[int | No
 
     ``{"op": "delete", "lines": [f, l]}``, ``{"op": "insert", "after": n, "text": ...}`` (``after`` 0:
     at the start), ``{"op": "replace", "lines": [f, l], "text": ...}``, ``{"op": "move", "lines":
-    [f, l], "after": n}``. An optional ``"expect"`` is the start of line ``f`` (or ``after``) in the
-    original, whitespace runs counted as one space: an edit that no longer fits its article fails instead of editing the wrong lines.
+    [f, l], "after": n}``, ``{"op": "join", "lines": [f, l]}`` (one paragraph of the text lines
+    f..l), ``{"op": "split", "lines": [n, n], "at": "words"}`` (a blank line before ``words`` in
+    line n). An optional ``"expect"`` is the start of line ``f`` (or ``after``) in the original,
+    whitespace runs counted as one space: an edit that no longer fits its article fails instead of
+    editing the wrong lines.
     ``origins``, if given, receives for each output line its line number in the original (None
     for written text). Drifted variants of third-party articles are stored this way: as edits, not as copies.
     """
@@ -242,7 +246,7 @@ def apply_edits(text: str, ops: Sequence[dict[str, Any]], origins: list[int | No
             where = first if first is not None else op["after"]
             if not " ".join(lines[where - 1].split()).startswith(op["expect"]):
                 raise GoldError(f"edit {op}: line {where} is {line_key(lines[where - 1])!r}")
-        if kind in ("delete", "replace", "move"):
+        if kind in ("delete", "replace", "move", "join", "split"):
             if not 1 <= first <= last <= len(lines):
                 raise GoldError(f"edit {op}: lines outside the file")
             gone.update(range(first, last + 1))
@@ -252,6 +256,15 @@ def apply_edits(text: str, ops: Sequence[dict[str, Any]], origins: list[int | No
             at.setdefault(first - 1, []).extend((x, None) for x in op["text"].split("\n"))
         elif kind == "move":
             at.setdefault(int(op["after"]), []).extend((lines[k - 1], k) for k in range(first, last + 1))
+        elif kind == "join":
+            joined = " ".join(lines[k - 1].strip() for k in range(first, last + 1) if lines[k - 1].strip())
+            at.setdefault(first - 1, []).append((joined, first))
+        elif kind == "split":
+            cut = lines[first - 1].find(op["at"])
+            if cut <= 0:
+                raise GoldError(f"edit {op}: {op['at']!r} is not inside line {first}")
+            head, tail = lines[first - 1][:cut].rstrip(), lines[first - 1][cut:]
+            at.setdefault(first - 1, []).extend([(head, first), ("", None), (tail, first)])
         elif kind != "delete":
             raise GoldError(f"edit {op}: unknown op {kind!r}")
     out = list(at.get(0, []))
@@ -426,6 +439,9 @@ def segment(text: str) -> list[DraftBlock]:
             blocks.append(DraftBlock("heading", lo + 1, hi, True))
         elif tok.type == "hr":
             blocks.append(DraftBlock("rule", lo + 1, hi, False))
+        elif tok.type == "blockquote_open":
+            covered.update(range(lo, hi))  # its bare '>' lines are no block: its paragraphs are
+            continue
         elif tok.type == "table_open":
             covered.update(range(lo, hi))  # its delimiter row is no block: rows are
             continue
@@ -453,12 +469,17 @@ def segment(text: str) -> list[DraftBlock]:
 
 
 def _fold_attributes(blocks: list[DraftBlock], lines: list[str]) -> list[DraftBlock]:
-    """A line of block attributes (``{.text-center}``, Goldmark) right under a block belongs to it."""
+    """A line of block attributes (``{.text-center}``, Goldmark) right under a block belongs to it;
+    an alert marker (``> [!NOTE]``) and the quote under it are one block."""
     out: list[DraftBlock] = []
     for b in blocks:
         if (out and b.first == b.last and b.first == out[-1].last + 1
                 and _ATTRIBUTES.match(lines[b.first - 1])):
             out[-1].last = b.last
+            continue
+        if (out and out[-1].first == out[-1].last and _ALERT.match(lines[out[-1].first - 1])
+                and all(lines[k].strip() == ">" for k in range(out[-1].last, b.first - 1))):
+            out[-1].last = b.last  # "> [!WARNING]" and the quote it heads are one block
             continue
         out.append(b)
     return out

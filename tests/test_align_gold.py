@@ -1,0 +1,137 @@
+"""Block-level alignment gold (``tests/support/align_gold``) and its scorer (``pipeline.align.gold``).
+
+The gold must fit its articles (a key that no longer matches its line fails
+here, not as a silently wrong score), and the scorer must read
+``pairs.jsonl`` spans the way an outside evaluator would: null links count,
+an uncovered block costs recall, a table row whose cells pair apart is still
+one link.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.align.gold import (
+    Gold, GoldBlock, GoldError, apply_edits, check_text, gold_from_dict, gold_texts, load_gold, pair_links,
+    score_pairs, segment,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "support" / "align_gold"
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+
+
+def _gold_files(set_name):
+    return sorted((GOLD / set_name).glob("*.json"))
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the shared corpus of real EN/FR pairs is not here")
+@pytest.mark.parametrize("path", _gold_files("shared") + _gold_files("drift"), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_gold_fits_its_articles(path):
+    gold = load_gold(path)  # every block in exactly one link group
+    base = REAL / gold.name if path.parent.name == "shared" else REAL
+    text_a, text_b = gold_texts(gold, base)
+    check_text(gold, text_a, text_b)
+    assert gold.blocks_a and gold.blocks_b
+
+
+def test_every_real_pair_has_block_gold():
+    if not REAL.is_dir():
+        pytest.skip("the shared corpus of real EN/FR pairs is not here")
+    assert {p.stem for p in _gold_files("shared")} == {p.name for p in REAL.iterdir() if p.is_dir()}
+
+
+def test_heldout_gold_parses_and_names_its_sources():
+    files = _gold_files("heldout")
+    assert len(files) >= 10
+    for path in files:
+        load_gold(path)
+    sources = (GOLD / "heldout" / "SOURCES.md").read_text(encoding="utf-8")
+    for path in files:
+        if not path.stem.startswith("drift-"):
+            assert f"## {path.stem}" in sources
+
+
+def _tiny_gold(links):
+    blocks_a = [GoldBlock("a1", "paragraph", 1, 1, True, "x"), GoldBlock("a2", "code", 3, 5, False, "```"),
+                GoldBlock("a3", "table_row", 7, 7, True, "|")]
+    blocks_b = [GoldBlock("b1", "paragraph", 1, 2, True, "y"), GoldBlock("b2", "code", 4, 6, False, "```"),
+                GoldBlock("b3", "table_row", 8, 8, True, "|")]
+    return Gold("t", {"file": "a.fr.md"}, {"file": "b.en.md"}, blocks_a, blocks_b, links)
+
+
+def test_scorer_counts_null_links_and_uncovered_blocks():
+    gold = _tiny_gold([(["a1"], ["b1"]), (["a2"], []), ([], ["b2"]), (["a3"], ["b3"])])
+    perfect = [
+        {"src_lines": [1, 1], "tgt_lines": [1, 2]},
+        {"src_lines": [3, 5], "tgt_lines": None},
+        {"src_lines": None, "tgt_lines": [4, 6]},
+        {"src_lines": [7, 7], "tgt_lines": [8, 8]},
+    ]
+    assert score_pairs(perfect, gold)[0].f1 == 1.0
+    # the code blocks paired with each other: two wrong links, two missed null links
+    glued = [perfect[0], {"src_lines": [3, 5], "tgt_lines": [4, 6]}, perfect[3]]
+    s = score_pairs(glued, gold)[0]
+    assert (s.correct, s.found, s.gold) == (2, 3, 4)
+    # no pair for the code blocks at all: recall only
+    s = score_pairs([perfect[0], perfect[3]], gold)[0]
+    assert (s.precision, s.correct, s.gold) == (1.0, 2, 4)
+    # prose score ignores the code blocks' links
+    assert score_pairs(glued, gold)[1].f1 == 1.0
+
+
+def test_a_row_whose_cells_pair_apart_is_one_link():
+    gold = _tiny_gold([(["a1"], ["b1"]), (["a2"], ["b2"]), (["a3"], ["b3"])])
+    cells = [{"src_lines": [7, 7], "tgt_lines": [8, 8]}, {"src_lines": [7, 7], "tgt_lines": None}]
+    assert pair_links(cells, gold) == {("a3", "b3")}
+
+
+def test_gold_that_misses_a_block_or_names_one_twice_is_refused():
+    data = {"a": {"file": "a"}, "b": {"file": "b"},
+            "blocks": {"a": [["a1", "paragraph", 1, 1, True, "x"], ["a2", "paragraph", 3, 3, True, "y"]],
+                       "b": [["b1", "paragraph", 1, 1, True, "z"]]},
+            "links": ["a1 = b1"]}
+    with pytest.raises(GoldError, match="a2"):
+        gold_from_dict(data)
+    data["links"] = ["a1 = b1", "a1 a2 ="]
+    with pytest.raises(GoldError, match="a1"):
+        gold_from_dict(data)
+
+
+def test_a_key_that_no_longer_fits_fails_loudly():
+    gold = _tiny_gold([(["a1"], ["b1"]), (["a2"], ["b2"]), (["a3"], ["b3"])])
+    with pytest.raises(GoldError, match="expected"):
+        check_text(gold, "x\n\n```\ncode\n```\n\n|\n", "changed\n")
+
+
+def test_edits_delete_insert_move_join_split_and_check_what_they_edit():
+    text = "one\n\ntwo three\n\nfour\n\nfive\n"
+    ops = [
+        {"op": "delete", "lines": [1, 2], "expect": "one"},
+        {"op": "split", "lines": [3, 3], "at": "three"},
+        {"op": "move", "lines": [7, 7], "after": 4},
+        {"op": "insert", "after": 5, "text": "\nnew"},
+    ]
+    origins: list = []
+    assert apply_edits(text, ops, origins) == "two\n\nthree\n\nfive\nfour\n\nnew\n\n"
+    assert origins[:5] == [3, None, 3, 4, 7]
+    assert apply_edits("a\nb\n\nc\n", [{"op": "join", "lines": [1, 4]}]) == "a b c\n"
+    with pytest.raises(GoldError):
+        apply_edits(text, [{"op": "delete", "lines": [3, 3], "expect": "one"}])
+
+
+def test_segment_reads_markdown_blocks_of_every_kind():
+    text = (
+        "---\ntitle: T\ndate: 2020-01-01\n---\n\n# Head\n\nPara one\ncontinued.\n\n- item one\n- item two\n\n"
+        "```sh\nls\n```\n\n{{< figure src=\"x.png\" caption=\"A cat\" >}}\n\n{{% notice %}}\nInside.\n{{% /notice %}}\n\n"
+        "<!-- a comment -->\n\n<div>\n<b>Hi</b>\n</div>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[ref]: https://x.y\n"
+    )
+    got = [(b.kind, b.first, b.last, b.prose) for b in segment(text)]
+    assert got == [
+        ("front_matter", 2, 2, True), ("heading", 6, 6, True), ("paragraph", 8, 9, True),
+        ("list_item", 11, 11, True), ("list_item", 12, 12, True), ("code", 14, 16, False),
+        ("shortcode", 18, 18, True), ("shortcode", 20, 20, False), ("paragraph", 21, 21, True),
+        ("shortcode", 22, 22, False), ("comment", 24, 24, False), ("html", 26, 28, True),
+        ("table_row", 30, 30, True), ("table_row", 32, 32, True), ("linkdef", 34, 34, False),
+    ]
