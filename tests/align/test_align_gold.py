@@ -8,18 +8,16 @@ one link.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support.paths import ROOT, SHARED
 
 from pipeline.align.gold import (
     Gold, GoldBlock, GoldError, apply_edits, check_text, gold_from_dict, gold_texts, load_gold, pair_links,
     score_pairs, segment,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "support" / "align_gold"
-REAL = ROOT.parent / "shared" / "corpus" / "real"
+REAL = SHARED / "real"
 
 
 def _gold_files(set_name):
