@@ -92,6 +92,35 @@ def describe(key: tuple[str, str, str]) -> str:
     return f"{open_}…{close}"
 
 
+def _shortcodes(codes: list[InlineCode]) -> Counter:
+    return Counter(_key(c) for c in codes if c.kind == "shortcode")
+
+
+def _ancestors(codes: list[InlineCode]) -> list[tuple[tuple[str, str, str], tuple]]:
+    """Each code with the codes it sits inside, by the order of their markup (``**[a](u)**``: the link in the bold)."""
+    def last(c: InlineCode) -> int:
+        return c.close_order if c.close and not c.replaces_text else c.order
+
+    paired = [c for c in codes if c.close and not c.replaces_text]
+    return [
+        (_key(c), tuple(sorted(_key(p) for p in paired if p is not c and p.order < c.order and last(c) < p.close_order)))
+        for c in codes
+        if c.kind not in OPTIONAL_KINDS
+    ]
+
+
+def _nesting_changes(source: list[InlineCode], edit: list[InlineCode]) -> str:
+    """The source codes that the edit puts inside other codes of the source (or outside them), described."""
+    wanted = {k for k, _ in _ancestors(source)}
+    have = Counter((k, tuple(a for a in anc if a in wanted)) for k, anc in _ancestors(edit) if k in wanted)
+    changed = []
+    for (key, anc), n in Counter(_ancestors(source)).items():
+        if have[(key, anc)] < n:
+            where = " inside " + " and ".join(describe(a) for a in anc) if anc else " outside the other codes"
+            changed.append(f"{describe(key)} was{where}")
+    return "; ".join(sorted(set(changed)))
+
+
 @dataclass
 class EditCheck:
     """The result of checking one edit: the scanned text and codes, or why it is refused."""
@@ -109,9 +138,13 @@ def check_edit(edit: str, unit: TextUnit, refs: set[str]) -> EditCheck:
     """Scan an editor's translation of ``unit`` and list what would break the article.
 
     Refused: an empty edit (reject the pair instead), a source shortcode or
-    inline code missing or no longer paired, a shortcode left open, a blank
-    line (it would split the block in two), an unescaped ``|`` in a table
-    cell. Added markup is allowed: the editor may know better.
+    inline code missing or no longer paired, a shortcode the source does not
+    have (paired or not: ``{{< /callout >}}`` typed into a paragraph closes
+    the article's callout, and Hugo no longer builds it), codes nested
+    otherwise than in the source (a link moved out of the bold around it), a
+    shortcode left open, a blank line (it would split the block in two), an
+    unescaped ``|`` in a table cell. Other added markup (bold, italics) is
+    allowed: the editor may know better.
     """
     problems: list[str] = []
     if not edit.strip():
@@ -122,6 +155,15 @@ def check_edit(edit: str, unit: TextUnit, refs: set[str]) -> EditCheck:
     if missing:
         listed = ", ".join(f"{describe(k)}" + (f" (×{n})" if n > 1 else "") for k, n in sorted(missing.items()))
         problems.append(f"Markup of the source is missing or broken: {listed}. Put it back around the right words.")
+    added = _shortcodes(codes) - _shortcodes(unit.codes)
+    if added:
+        listed = ", ".join(describe(k) + (f" (×{n})" if n > 1 else "") for k, n in sorted(added.items()))
+        problems.append(f"Shortcode added: {listed}. Shortcodes belong to the article's structure, not to the "
+                        "translation; remove it (the source's own shortcodes are kept).")
+    moved = _nesting_changes(unit.codes, codes)
+    if moved and not missing:
+        problems.append(f"Markup nested differently from the source: {moved}. Keep each code inside the same codes "
+                        "as in the source.")
     if _UNCLOSED_SHORTCODE.search(text):
         problems.append("A shortcode is not closed: each {{< … >}} needs its closing >}} (or %}}).")
     if unit.kind != "front_matter" and _BLANK_LINE.search(edit):

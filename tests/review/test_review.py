@@ -122,6 +122,11 @@ def test_back_to_machine_translation(web):
         ("For the city, {{<hl>}}the goal{{</hl>}} is {{< badge", "not closed"),
         ("   ", "empty"),
         ("For the city, {{<hl>}}the goal{{</hl>}}.\n\nA second paragraph.", "blank line"),
+        # a shortcode the source does not have, paired or not: the rebuilt article would no longer build
+        ("For the city, {{<hl>}}the goal is still to make every street cyclable by 2026{{</hl>}}. {{< /callout >}}",
+         "Shortcode added: {{< /callout >}}"),
+        ("For the city, {{<hl>}}the goal is still to make every street cyclable{{</hl>}} {{< badge >}}2026{{< /badge >}}.",
+         "Shortcode added: {{< badge >}}…{{< /badge >}}"),
     ],
 )
 def test_edit_that_breaks_markup_is_refused_with_a_reason(web, edit, message):
