@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="all pairs of a run as a Hugging Face dataset, Parquet or CSV")
     ex.add_argument("run_dir", type=Path)
     ex.add_argument("--format", choices=["hf", "parquet", "csv"], required=True)
+    ex.add_argument("--prose-only", action="store_true",
+                    help="leave out the pairs of blocks without prose (code, shortcodes, HTML, comments)")
 
     rv = sub.add_parser("review", help="review a run's pairs in a local web page (edit, approve, note)")
     rv.add_argument("run_dir", type=Path)
@@ -327,7 +329,7 @@ def _cmd_align(args) -> int:
 def _cmd_export(args) -> int:
     from .formats.export import export_command
 
-    return export_command(args.run_dir, args.format)
+    return export_command(args.run_dir, args.format, prose_only=args.prose_only)
 
 
 def _cmd_review(args) -> int:

@@ -18,6 +18,7 @@ class Pair:
     id: str  # stable within a run: "<article>#<n>"
     article: str  # source path as given to the run (or the A file of ``bitext align``)
     kind: str  # unit kind: paragraph, heading, list_item, table_cell, front_matter, shortcode_param, html...
+    # (or, for a block without prose, see ``is_markup``: code, shortcode, html, comment, linkdef, table_row...)
     heading_path: list[str]
     src: str
     tgt: str
@@ -33,6 +34,13 @@ class Pair:
     note: str = ""  # editor's note (set by review)
     src_lang: str | None = None
     tgt_lang: str | None = None
+
+    @property
+    def is_markup(self) -> bool:
+        """A pair of blocks without prose (code fences, lines of shortcodes, HTML, comments...):
+        ``bitext align`` pairs them so that the alignment covers both files; no text unit is in
+        them, so nothing in them is translated or edited. The review hides them by default."""
+        return not self.unit_ids and not self.target_unit_ids
 
     def to_dict(self) -> dict[str, Any]:
         """A plain copy (``asdict``'s recursive deep copy is slow on thousands of pairs)."""

@@ -7,7 +7,9 @@ over *blocks*):
   every unit with its own translation (always ``1-1``) and splits each pair
   into sentence pairs;
 - ``twoversions.align_documents`` aligns two versions of one article written
-  by people, where paragraphs were added, dropped, merged or split.
+  by people, where paragraphs were added, dropped, moved, merged or split:
+  every block of both files, prose or not (``markup``), with a second pass
+  for moved blocks (``moves``). ``gold`` scores it against block-level gold.
 
 Nothing heavy is imported here: spaCy and sacrebleu load only when used.
 """

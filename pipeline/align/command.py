@@ -1,8 +1,10 @@
 """``bitext align A.md B.md [--out DIR] [--level paragraph|sentence]``: align two existing versions.
 
 Extracts both articles, aligns them (``twoversions.align_documents``),
-writes ``DIR/pairs.jsonl`` and ``DIR/pairs.tmx`` and prints a short summary
-on stderr. The default folder is ``<output_dir>/align-<stem of A>/``.
+writes ``DIR/pairs.jsonl`` (every block of both files: prose, and the
+blocks without prose such as code, shortcodes, HTML and comments) and
+``DIR/pairs.tmx`` (the prose pairs: a translation memory), and prints a
+short summary on stderr. The default folder is ``<output_dir>/align-<stem of A>/``.
 """
 from __future__ import annotations
 
@@ -16,6 +18,20 @@ from ..errors import BitextError
 from ..markdown.extract import extract_file, language_of
 from ..pairs import write_pairs_jsonl
 from .twoversions import LEVELS, align_documents, guess_language
+
+
+# Front matter keys people write prose in besides the ones a run translates (``extract.front_matter_keys``):
+# comparing two versions, an editor wants them paired too.
+ALIGN_FRONT_MATTER_KEYS = ("linkTitle", "author", "image-alt", "imageAlt", "alt", "caption", "overview", "lead",
+                           "abstract", "excerpt", "teaser", "subtitle", "summary", "description", "keywords")
+
+
+def align_config(config: dict[str, Any]) -> dict[str, Any]:
+    """The run's configuration, extracting the prose front matter keys of ``ALIGN_FRONT_MATTER_KEYS`` too."""
+    extract = dict(config.get("extract", {}))
+    keys = list(extract.get("front_matter_keys", []))
+    extract["front_matter_keys"] = keys + [k for k in ALIGN_FRONT_MATTER_KEYS if k not in keys]
+    return dict(config, extract=extract)
 
 
 def default_out(a: Path, config: dict[str, Any]) -> Path:
@@ -48,19 +64,25 @@ def align_command(
     if Path(a).resolve() == Path(b).resolve():
         raise BitextError("A and B are the same file: give the two versions of the article", path=str(a))
     started = time.perf_counter()
-    doc_a = extract_file(Path(a), config, language_of(a))
-    doc_b = extract_file(Path(b), config, language_of(b))
+    extract_config = align_config(config)
+    doc_a = extract_file(Path(a), extract_config, language_of(a))
+    doc_b = extract_file(Path(b), extract_config, language_of(b))
     doc_a.source_lang = guess_language(doc_a)
     doc_b.source_lang = guess_language(doc_b)
     pairs = align_documents(doc_a, doc_b, model_translate=model_translate, level=level)
     out_dir = Path(out) if out is not None else default_out(Path(a), config)
     jsonl, tmx = out_dir / "pairs.jsonl", out_dir / "pairs.tmx"
     write_pairs_jsonl(jsonl, pairs)
-    write_tmx(tmx, pairs, doc_a.source_lang, doc_b.source_lang, segtype=level)
+    # a translation memory holds prose: the pairs of code blocks, shortcodes and comments stay in pairs.jsonl
+    prose = [p for p in pairs if not p.is_markup]
+    write_tmx(tmx, prose, doc_a.source_lang, doc_b.source_lang, segtype=level)
     if not quiet:
-        types = Counter(p.type for p in pairs)
+        types = Counter(p.type for p in prose)
         flagged = sum(1 for p in pairs if p.flags)
         shown = ", ".join(f"{n} × {t}" for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        markup = Counter(p.kind for p in pairs if p.is_markup)
+        if markup:
+            shown += "; and " + ", ".join(f"{n} × {k}" for k, n in sorted(markup.items(), key=lambda kv: (-kv[1], kv[0])))
         print(
             f"bitext: aligned {a} ({doc_a.source_lang or '?'}, {len(doc_a.units)} units) with {b} "
             f"({doc_b.source_lang or '?'}, {len(doc_b.units)} units) in {time.perf_counter() - started:.2f} s",

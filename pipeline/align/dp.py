@@ -31,11 +31,12 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .features import (
-    FRONT_MATTER, HEADING, HTML, LIST_ITEM, OTHER, PARAGRAPH, SENTENCE, SHORTCODE_PARAM, TABLE_CELL, Block,
+    FRONT_MATTER, HEADING, HTML, LIST_ITEM, M_HTML, M_SHORTCODE, M_TABLE, MARKUP_CLASSES, OTHER, PARAGRAPH, SENTENCE,
+    SHORTCODE_PARAM, TABLE_CELL, Block,
 )
 
 INF = float("inf")
-_N_CLASSES = 9
+_N_CLASSES = 17
 
 
 def _compat_table() -> np.ndarray:
@@ -54,6 +55,16 @@ def _compat_table() -> np.ndarray:
     t[PARAGRAPH, LIST_ITEM] = t[LIST_ITEM, PARAGRAPH] = 1.5
     t[PARAGRAPH, HTML] = t[HTML, PARAGRAPH] = 1.0
     t[SHORTCODE_PARAM, PARAGRAPH] = t[PARAGRAPH, SHORTCODE_PARAM] = 3.0
+    # a block without prose never pairs with prose; two of different kinds rarely pair
+    for m in MARKUP_CLASSES:
+        for c in range(_N_CLASSES):
+            if c not in MARKUP_CLASSES:
+                t[m, c] = t[c, m] = 12.0
+            elif c != m:
+                t[m, c] = t[c, m] = 4.0
+    t[M_SHORTCODE, M_HTML] = t[M_HTML, M_SHORTCODE] = 2.0
+    # a table row without prose and one with prose (a cell translated in one version only)
+    t[M_TABLE, TABLE_CELL] = t[TABLE_CELL, M_TABLE] = 3.0
     return t
 
 
@@ -91,6 +102,7 @@ class Params:
     gap_list: float = 1.0  # merging two blocks separated by a list marker
     gap_structure: float = 5.0  # merging two blocks separated by a code block, shortcode, heading...
     merge_other_class: float = 6.0  # merging a heading or a table cell, or blocks of two classes
+    merge_markup: float = 40.0  # a block without prose is never part of a merged bead
 
 
 def gale_church(la, lb, ratio: float, variance: float):
@@ -172,6 +184,10 @@ class Side:
             ok = same & mergeable[: n - size + 1] & mergeable[off : n - size + 1 + off]
             pen += np.where(ok, 0.0, params.merge_other_class)
             pen += self.gap[off : n - size + 1 + off]
+        markup = np.array([c in MARKUP_CLASSES for c in self.cls], dtype=bool)
+        if markup.any():
+            for off in range(size):
+                pen += np.where(markup[off : n - size + 1 + off], params.merge_markup, 0.0)
         return pen
 
 

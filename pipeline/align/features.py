@@ -11,8 +11,8 @@ unchanged and so point at the counterpart on the other side:
   ``ASP.NET``), and *cognates* by their first four letters, accents removed
   (Simard, Foster & Isabelle 1992: ``certificat``/``certificate``);
 - the markdown structure around the block, which the skeleton keeps
-  untranslated: the code fence, shortcode or HTML tag just before it, the
-  list marker, the table position.
+  untranslated: the list marker, a quote, an image, the table position.
+  (Code fences, shortcodes and HTML are blocks of their own: ``markup``.)
 
 Each anchor has a weight by its type; the aligner multiplies it by an IDF
 over both documents, so an anchor seen in every paragraph counts for little.
@@ -26,9 +26,15 @@ from functools import lru_cache
 
 from ..document import Document, Slot, TextUnit
 from ..markdown.inline import render_inline
+from .markup import MarkupBlock, markup_anchors
 
 # Block classes: what may align with what (see dp.COMPAT).
 HEADING, PARAGRAPH, LIST_ITEM, TABLE_CELL, FRONT_MATTER, SHORTCODE_PARAM, HTML, OTHER, SENTENCE = range(9)
+# Blocks without prose (``markup``): code fences, lines of shortcodes, HTML, comments, link definitions...
+M_CODE, M_SHORTCODE, M_HTML, M_COMMENT, M_LINKDEF, M_RULE, M_OTHER, M_TABLE = range(9, 17)
+MARKUP_CLASS = {"code": M_CODE, "shortcode": M_SHORTCODE, "html": M_HTML, "comment": M_COMMENT,
+                "linkdef": M_LINKDEF, "rule": M_RULE, "other": M_OTHER, "table_row": M_TABLE}
+MARKUP_CLASSES = set(MARKUP_CLASS.values())
 _CLASS = {
     "heading": HEADING,
     "paragraph": PARAGRAPH,
@@ -51,7 +57,6 @@ _LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _ATTR_URL = re.compile(r"""(?:href|src)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _SC_NAME = re.compile(r"\{\{[<%]\s*/?\s*([\w./-]+)")
 _SC_REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+["']?([^"'\s%>]+)""")
-_FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+#.-]*)", re.M)
 _HTML_TAG = re.compile(r"<([A-Za-z][\w-]*)")
 
 
@@ -143,20 +148,11 @@ def code_anchors(codes, text: str, feats: dict[str, float]) -> None:
 
 
 def structure_anchors(before: str, feats: dict[str, float]) -> None:
-    """Anchors from the skeleton just before a block: code fences (and their language), shortcodes,
-    HTML tags, images, blockquotes, ordered or bullet list markers.
-
-    The skeleton is never translated, so a block that follows a ``sh`` code
-    fence in one version follows it in the other.
-    """
+    """Anchors from the skeleton just before a block: images, blockquotes, ordered or bullet list
+    markers (the skeleton is never translated). Code fences, shortcodes and HTML blocks are blocks
+    of their own in the alignment (``markup``): they anchor the path themselves."""
     if not before.strip():
         return
-    for fence, lang in _FENCE.findall(before):
-        feats["S:fence:" + (lang or "-")] = W_STRUCT * 2
-    for name in _SC_NAME.findall(before):
-        feats["S:sc:" + name] = W_STRUCT * 2
-    for tag in _HTML_TAG.findall(before):
-        feats["S:<" + tag.lower()] = W_STRUCT
     if "![" in before:
         feats["S:img"] = W_STRUCT
     tail = before.rsplit("\n", 1)[-1]
@@ -180,6 +176,7 @@ class Block:
     length: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
     units: list[TextUnit] = field(default_factory=list)
+    markup: "MarkupBlock | None" = None  # a block without prose (its raw text and line span)
 
 
 def text_length(text: str) -> int:
@@ -251,3 +248,25 @@ def sentence_block(index: int, text: str) -> Block:
         length=float(text_length(text)),
         features=text_anchors(text),
     )
+
+
+def markup_block(index: int, mb: MarkupBlock, length_scale: float = 1.0) -> Block:
+    """A block without prose. Its length is scaled by the expected length ratio of the side it is
+    on (``length_scale``): code and shortcodes do not grow when prose is translated, so two
+    identical blocks must look like a perfect length match to the DP."""
+    return Block(
+        index=index,
+        text=mb.text,
+        kind=mb.kind,
+        cls=MARKUP_CLASS[mb.kind],
+        length=float(text_length(mb.text)) * length_scale,
+        features=markup_anchors(mb),
+        markup=mb,
+    )
+
+
+def block_lines(block: Block) -> tuple[int, int]:
+    """First and last line of a block in its file."""
+    if block.markup is not None:
+        return block.markup.first, block.markup.last
+    return min(u.line for u in block.units), max(max(u.end_line, u.line) for u in block.units)

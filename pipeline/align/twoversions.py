@@ -10,7 +10,14 @@ it on the other). With a
 pass adds the chrF of the machine translation of side A against side B
 (Bleualign, Sennrich & Volk 2010), in a narrow band around the first path.
 
-Every unit of both documents ends up in exactly one pair.
+The blocks are the text units and the blocks without prose (``markup``: code
+fences, lines of shortcodes, HTML, comments, link definitions), so the
+alignment covers both files. After the DP, ``moves.refine`` pairs the blocks
+of a section moved in one version (a path cannot cross) and re-aligns the
+gaps they leave.
+
+Every text unit and every block without prose of both documents ends up in
+exactly one pair.
 """
 from __future__ import annotations
 
@@ -23,7 +30,9 @@ from ..document import Document, TextUnit
 from ..markdown.extract import language_of
 from ..pairs import Pair
 from .dp import Aligner, Bead, Params, Side, path_centre, weigh_features
-from .features import Block, document_blocks, skeleton_before, unit_markup
+from .features import Block, block_lines, document_blocks, markup_block, skeleton_before, unit_markup
+from .markup import markup_blocks, same_markup
+from .moves import Item, refine
 from .sentences import align_pieces, bead_score, side_pieces, split_many
 
 # Expected length of the English side over the French one, in characters (measured on
@@ -77,7 +86,10 @@ def _gaps(doc: Document, blocks: Sequence[Block], params: Params) -> list[float]
     """
     before = skeleton_before(doc)
     gaps = [0.0]
-    for blk in blocks[1:]:
+    for prev, blk in zip(blocks, blocks[1:]):
+        if blk.markup is not None or prev.markup is not None:
+            gaps.append(params.gap_structure)
+            continue
         piece = before.get(blk.units[0].id, "")
         tail = piece.strip("\n")
         if not piece.strip() or piece.strip() == ">":
@@ -154,6 +166,41 @@ def machine_translate(model_translate: Callable[[list[str]], list[str]], texts: 
     return joined
 
 
+def body_blocks(doc: Document, unit_blocks: list[Block], length_scale: float) -> list[Block]:
+    """The blocks the DP aligns: text units and the blocks without prose, in document order."""
+    blocks = list(unit_blocks) + [markup_block(0, mb, length_scale) for mb in markup_blocks(doc)]
+    blocks.sort(key=lambda b: block_lines(b))
+    for k, blk in enumerate(blocks):
+        blk.index = k
+    return blocks
+
+
+def make_markup_pair(n: int, article: str, side_a: list[Block], side_b: list[Block], score: float,
+                     src_lang: str | None, tgt_lang: str | None) -> Pair:
+    """A pair of blocks without prose: their raw text, kind and line spans; a 1-1 whose two sides
+    differ is flagged (``code_changed`` for code, ``markup_changed`` for the rest)."""
+    first = (side_a or side_b)[0]
+    pair = Pair(
+        id=f"{article}#{n}",
+        article=article,
+        kind=first.kind,
+        heading_path=[],
+        src="\n".join(b.text for b in side_a),
+        tgt="\n".join(b.text for b in side_b),
+        src_lines=[block_lines(side_a[0])[0], block_lines(side_a[-1])[1]] if side_a else None,
+        tgt_lines=[block_lines(side_b[0])[0], block_lines(side_b[-1])[1]] if side_b else None,
+        type=f"{len(side_a)}-{len(side_b)}",
+        score=round(float(score), 3),
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+    )
+    if side_a and side_b and not same_markup(pair.src, pair.tgt):
+        code = "code_changed" if first.kind == "code" else "markup_changed"
+        what = "code" if first.kind == "code" else first.kind
+        pair.flags.append({"code": code, "reason": f"the {what} differs between the two versions"})
+    return pair
+
+
 def _fm_key(unit: TextUnit) -> str:
     return str(unit.context.get("key", ""))
 
@@ -176,7 +223,21 @@ def align_front_matter(front_a: list[TextUnit], front_b: list[TextUnit]) -> list
         la, lb = by_a.get(k, []), by_b.get(k, [])
         for x in range(max(len(la), len(lb))):
             groups.append(([la[x]] if x < len(la) else [], [lb[x]] if x < len(lb) else []))
+    # a key renamed between the versions (``description`` / ``overview``): the one value left on each
+    # side is the other's counterpart
+    only_a = [k for k, (ga, gb) in enumerate(groups) if ga and not gb]
+    only_b = [k for k, (ga, gb) in enumerate(groups) if gb and not ga]
+    if len(only_a) == 1 and len(only_b) == 1 and _plausible(groups[only_a[0]][0][0], groups[only_b[0]][1][0]):
+        ka, kb = only_a[0], only_b[0]
+        groups[ka] = (groups[ka][0], groups[kb][1])
+        del groups[kb]
     return groups
+
+
+def _plausible(ua: TextUnit, ub: TextUnit) -> bool:
+    """Two prose values whose lengths could be translations of each other (within a factor of 2)."""
+    la, lb = len(ua.text.split()), len(ub.text.split())
+    return la >= 3 and lb >= 3 and max(la, lb) <= 2 * min(la, lb)
 
 
 def _lines(units: Sequence[TextUnit]) -> list[int] | None:
@@ -185,16 +246,17 @@ def _lines(units: Sequence[TextUnit]) -> list[int] | None:
     return [min(u.line for u in units), max(u.end_line for u in units)]
 
 
-def _unaligned_score(aligner: Aligner, bd: Bead) -> float:
-    """How sure a 1-0 or 0-1 is: how much worse than leaving it alone its best 1-1 neighbour would be."""
+def _unaligned_score(aligner: Aligner, item: Item) -> float:
+    """How sure a 1-0 or 0-1 is: how much worse than leaving it alone its best 1-1 neighbour would be
+    (``item.at``: where the other side's sequence stands)."""
     a, b = aligner.a, aligner.b
     best = math.inf
-    if bd.i1 > bd.i0:
-        for j in range(max(0, bd.j0 - 2), min(b.n, bd.j0 + 2)):
-            best = min(best, aligner.bead_cost(bd.i0, bd.i1, j, j + 1))
+    if item.a:
+        for j in range(max(0, item.at - 2), min(b.n, item.at + 2)):
+            best = min(best, aligner.bead_cost(item.a[0], item.a[-1] + 1, j, j + 1))
     else:
-        for i in range(max(0, bd.i0 - 2), min(a.n, bd.i0 + 2)):
-            best = min(best, aligner.bead_cost(i, i + 1, bd.j0, bd.j1))
+        for i in range(max(0, item.at - 2), min(a.n, item.at + 2)):
+            best = min(best, aligner.bead_cost(i, i + 1, item.b[0], item.b[-1] + 1))
     if not math.isfinite(best):
         return 1.0
     x = max(min(best - 2 * aligner.p.skip, 30.0), -30.0)
@@ -295,23 +357,34 @@ def align_documents(
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     lang_a, lang_b = guess_language(doc_a), guess_language(doc_b)
-    front_a, blocks_a = document_blocks(doc_a)
-    front_b, blocks_b = document_blocks(doc_b)
-    ratio = length_ratio(lang_a, lang_b, blocks_a, blocks_b)
+    front_a, unit_blocks_a = document_blocks(doc_a)
+    front_b, unit_blocks_b = document_blocks(doc_b)
+    ratio = length_ratio(lang_a, lang_b, unit_blocks_a, unit_blocks_b)
+    blocks_a = body_blocks(doc_a, unit_blocks_a, 1.0)
+    blocks_b = body_blocks(doc_b, unit_blocks_b, ratio)
     if params is None:
         params = Params(ratio=ratio)
-    groups: list[tuple[list[TextUnit], list[TextUnit], float]] = []
+    groups: list[tuple[list, list, float]] = []
     for ga, gb in align_front_matter(front_a, front_b):
         groups.append((ga, gb, 1.0))  # by key: no doubt either way
     beads, aligner = align_blocks(doc_a, blocks_a, doc_b, blocks_b, params, model_translate, band, lang_a)
-    for bd in beads:
-        ua = [u for blk in blocks_a[bd.i0 : bd.i1] for u in blk.units]
-        ub = [u for blk in blocks_b[bd.j0 : bd.j1] for u in blk.units]
-        if ua and ub:
-            score = bead_score(bd.cost, bd.i1 - bd.i0, bd.j1 - bd.j0)
+    items = refine(beads, aligner, params) if blocks_a and blocks_b else [
+        Item(list(range(b.i0, b.i1)), list(range(b.j0, b.j1)), b.cost) for b in beads]
+    markup_groups: dict[int, tuple[list[Block], list[Block]]] = {}  # index in groups -> the blocks of a markup pair
+    moved: set[int] = set()  # indices in groups of the pairs that moved
+    for it in items:
+        side_a, side_b = [blocks_a[i] for i in it.a], [blocks_b[j] for j in it.b]
+        if side_a and side_b:
+            score = bead_score(it.cost, len(side_a), len(side_b))
+        elif blocks_a and blocks_b:
+            score = _unaligned_score(aligner, it)
         else:
-            score = _unaligned_score(aligner, bd) if (blocks_a and blocks_b) else 1.0
-        groups.append((ua, ub, score))
+            score = 1.0
+        if it.moved:
+            moved.add(len(groups))
+        if any(b.markup is not None for b in side_a + side_b):
+            markup_groups[len(groups)] = (side_a, side_b)
+        groups.append(([u for blk in side_a for u in blk.units], [u for blk in side_b for u in blk.units], score))
     need_sentences = sentences or level == "sentence"
     known: tuple[dict | None, dict | None] = (None, None)
     if need_sentences:  # every unit of a side through spaCy in one batch
@@ -320,14 +393,25 @@ def align_documents(
             for mks, lang in (([unit_markup(u) for u in doc_a.units], lang_a), ([unit_markup(u) for u in doc_b.units], lang_b))
         )
     pairs = [
-        make_pair(k, doc_a.path, ua, ub, score, lang_a, lang_b, ratio, sentences=need_sentences, splitter=splitter, known=known)
-        for k, (ua, ub, score) in enumerate(groups, start=1)
+        make_markup_pair(k + 1, doc_a.path, *markup_groups[k], score, lang_a, lang_b) if k in markup_groups else
+        make_pair(k + 1, doc_a.path, ua, ub, score, lang_a, lang_b, ratio, sentences=need_sentences, splitter=splitter, known=known)
+        for k, (ua, ub, score) in enumerate(groups)
     ]
-    if level == "sentence":
-        pairs = [sp for p in pairs for sp in sentence_pairs(p)]
+    moved_flags = {pairs[k].id: _moved_flag(pairs[k]) for k in moved}
+    if level == "sentence":  # a pair of blocks without prose has no sentences: it stays whole
+        pairs = [sp for p in pairs for sp in ([p] if p.is_markup else sentence_pairs(p))]
     if qa:
         add_flags(pairs, doc_a, doc_b, lang_a, lang_b)
+    for p in pairs:
+        flag = moved_flags.get(p.id) or moved_flags.get(p.id.rsplit(".", 1)[0])
+        if flag:
+            p.flags.append(dict(flag))
     return pairs
+
+
+def _moved_flag(pair: Pair) -> dict[str, str]:
+    first, last = pair.tgt_lines or (0, 0)
+    return {"code": "moved", "reason": f"moved: the other version has this at lines {first}-{last}, elsewhere in its order"}
 
 
 def add_flags(pairs: list[Pair], doc_a: Document, doc_b: Document, lang_a: str | None, lang_b: str | None) -> None:
@@ -340,6 +424,8 @@ def add_flags(pairs: list[Pair], doc_a: Document, doc_b: Document, lang_a: str |
     prime_entities([p.src for p in pairs if p.src and p.tgt], lang_a)
     prime_entities([p.tgt for p in pairs if p.src and p.tgt], lang_b)
     for p in pairs:
+        if p.is_markup:
+            continue  # a block without prose: its flags are its own (code_changed...)
         p.flags = check_pair(p.src, p.tgt, lang_a, lang_b, pair_type=p.type, src_vocab=vocab_a, tgt_vocab=vocab_b)
 
 

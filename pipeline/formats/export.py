@@ -183,13 +183,16 @@ def _write_hf(table, path: Path) -> None:
         raise
 
 
-def export_command(run_dir: Path, fmt: str, quiet: bool = False) -> int:
-    """Write all pairs of the run in ``fmt`` into ``RUN_DIR/export/`` and list it in run.json."""
+def export_command(run_dir: Path, fmt: str, quiet: bool = False, prose_only: bool = False) -> int:
+    """Write all pairs of the run in ``fmt`` into ``RUN_DIR/export/`` and list it in run.json;
+    ``prose_only`` leaves out the pairs of blocks without prose (``Pair.is_markup``: code, shortcodes...)."""
     if fmt not in FORMATS:
         raise BitextError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     run_dir = Path(run_dir)
     manifest = load_manifest(run_dir)
     pairs, articles = run_pairs(run_dir, manifest)
+    if prose_only:
+        pairs = [p for p in pairs if not p.is_markup]
     if not articles:
         raise BitextError("this run has no pairs (run.json lists no articles[].outputs.pairs): run the align stage first", path=str(run_dir))
     run_id = str(manifest.get("run_id", ""))

@@ -203,10 +203,15 @@ class ReviewApp:
             "why_not_editable": item.why_not_editable,
         }
 
-    def article_views(self, n: int) -> tuple[ArticleData, list[dict[str, Any]], dict[str, int]]:
+    def article_views(self, n: int, markup: bool = False) -> tuple[ArticleData, list[dict[str, Any]], dict[str, int], int]:
+        """The article's pairs as the page shows them, their progress, and how many pairs of blocks
+        without prose (code, shortcodes...: ``Pair.is_markup``) are hidden; ``markup`` shows them."""
         data = self.data(n)
         items = reviewed_pairs(data, self.store)
-        return data, [self.view(data, it, i) for i, it in enumerate(items, 1)], progress(items)
+        hidden = 0 if markup else sum(1 for it in items if it.pair.is_markup)
+        if not markup:
+            items = [it for it in items if not it.pair.is_markup]
+        return data, [self.view(data, it, i) for i, it in enumerate(items, 1)], progress(items), hidden
 
     def summaries(self) -> list[dict[str, Any]]:
         out = []
@@ -329,7 +334,8 @@ def create_app(run_dir: Path | str, *, host: str = "127.0.0.1", csrf_token: str 
     @guarded
     async def article_page(request: Request) -> Response:
         n = request.path_params["n"]
-        data, views, prog = await run_in_threadpool(review.article_views, n)
+        markup = request.query_params.get("blocks") == "all"
+        data, views, prog, hidden = await run_in_threadpool(review.article_views, n, markup)
         codes: dict[str, int] = {}
         for v in views:
             for f in {f["code"] for f in v["flags"]}:
@@ -337,6 +343,7 @@ def create_app(run_dir: Path | str, *, host: str = "127.0.0.1", csrf_token: str 
         article = data.article
         return page(request, "article.html", {
             "article": article, "pairs": views, "progress": prog, "flag_codes": sorted(codes.items()),
+            "markup_shown": markup, "markup_hidden": hidden,
             "count": len(review.folder.articles()),
             "src_lang": article.source_lang or data.doc.source_lang or "source",
             "tgt_lang": article.target_lang or data.doc.target_lang or "target",
@@ -348,8 +355,10 @@ def create_app(run_dir: Path | str, *, host: str = "127.0.0.1", csrf_token: str 
 
     @guarded
     async def api_article(request: Request) -> Response:
-        data, views, prog = await run_in_threadpool(review.article_views, request.path_params["n"])
-        return JSONResponse({"index": data.article.index, "name": data.article.name, "progress": prog, "pairs": views})
+        markup = request.query_params.get("blocks") == "all"
+        data, views, prog, hidden = await run_in_threadpool(review.article_views, request.path_params["n"], markup)
+        return JSONResponse({"index": data.article.index, "name": data.article.name, "progress": prog, "pairs": views,
+                             "hidden_markup_pairs": hidden})
 
     @guarded
     async def api_update(request: Request) -> Response:

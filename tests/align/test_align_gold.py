@@ -11,10 +11,14 @@ from __future__ import annotations
 import pytest
 from support.paths import ROOT, SHARED
 
+from pipeline.align.command import align_config
 from pipeline.align.gold import (
     Gold, GoldBlock, GoldError, apply_edits, check_text, gold_from_dict, gold_texts, load_gold, pair_links,
     score_pairs, segment,
 )
+from pipeline.align.twoversions import align_documents
+from pipeline.config import load_config
+from pipeline.markdown.extract import extract_text
 
 GOLD = ROOT / "tests" / "support" / "align_gold"
 REAL = SHARED / "real"
@@ -32,6 +36,32 @@ def test_gold_fits_its_articles(path):
     text_a, text_b = gold_texts(gold, base)
     check_text(gold, text_a, text_b)
     assert gold.blocks_a and gold.blocks_b
+
+
+def _scores(set_name):
+    """Link F1 (all blocks, prose) of every gold pair of a set, scored from the pairs' line spans as
+    ``bench/align_quality.py`` does (which runs ``bitext align`` itself)."""
+    config = align_config(load_config())
+    out = {}
+    for path in _gold_files(set_name):
+        gold = load_gold(path)
+        text_a, text_b = gold_texts(gold, REAL / gold.name if set_name == "shared" else REAL)
+        a = extract_text(text_a, gold.a["file"], config, gold.a["lang"])
+        b = extract_text(text_b, gold.b["file"], config, gold.b["lang"])
+        pairs = align_documents(a, b, qa=False, sentences=False)
+        s_all, s_prose, _, _ = score_pairs([p.to_dict() for p in pairs], gold)
+        out[gold.name] = (round(s_all.f1, 3), round(s_prose.f1, 3))
+    return out
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the shared corpus of real EN/FR pairs is not here")
+@pytest.mark.parametrize("set_name, mean_min, worst_min", [("shared", 0.99, 0.97), ("drift", 0.96, 0.90)])
+def test_alignment_quality_on_the_block_gold(set_name, mean_min, worst_min):
+    """Every block of both versions, drift included (figures: bench/align_quality.py, README)."""
+    scores = _scores(set_name)
+    for k in (0, 1):  # all blocks, then prose blocks
+        values = [v[k] for v in scores.values()]
+        assert sum(values) / len(values) >= mean_min and min(values) >= worst_min, scores
 
 
 def test_every_real_pair_has_block_gold():

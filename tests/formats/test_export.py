@@ -101,3 +101,17 @@ def test_missing_run_folder_or_manifest_is_a_one_line_error(tmp_path):
         export_command(tmp_path, "parquet")
     with pytest.raises(BitextError, match="--format"):
         export_command(tmp_path, "xlsx")
+
+
+def test_prose_only_leaves_out_the_pairs_of_blocks_without_prose(run_dir):
+    rel = "a.fr.md.bitext/pairs.jsonl"
+    code = Pair(id="a.fr.md#9", article="a.fr.md", kind="code", heading_path=[], src="```sh\nls\n```", tgt="```sh\nls\n```",
+                src_lines=[9, 11], tgt_lines=[9, 11], type="1-1", score=1.0)
+    write_pairs_jsonl(run_dir / rel, _pairs("a.fr.md", 3) + [code])
+    assert export_command(run_dir, "csv", quiet=True) == 0
+    with open(run_dir / "export" / "pairs.csv", encoding="utf-8", newline="") as fh:
+        assert [r["kind"] for r in csv.DictReader(fh)].count("code") == 1  # on by default, like pairs.jsonl
+    assert export_command(run_dir, "csv", quiet=True, prose_only=True) == 0
+    with open(run_dir / "export" / "pairs.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert "code" not in [r["kind"] for r in rows] and len(rows) == 5

@@ -385,3 +385,21 @@ def test_two_tabs_saving_at_once_corrupt_nothing(run):
         thread.join(timeout=10)
     con = sqlite3.connect(run / DB_NAME)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_pairs_of_blocks_without_prose_are_hidden_unless_asked_for(run):
+    """A pair of code blocks (``bitext align`` pairs them: no text unit in it) is off by default."""
+    manifest = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    pairs_file = run / manifest["articles"][0]["outputs"]["pairs"]
+    code = {"id": "velo.fr.md#code", "article": "velo.fr.md", "kind": "code", "heading_path": [], "src": "```sh\nls\n```",
+            "tgt": "```sh\nls\n```", "src_lines": [40, 42], "tgt_lines": [40, 42], "type": "1-1", "score": 1.0}
+    with open(pairs_file, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(code) + "\n")
+    client = client_for(run)
+    default = client.get("/api/articles/0").json()
+    assert default["hidden_markup_pairs"] == 1 and all(p["kind"] != "code" for p in default["pairs"])
+    shown = client.get("/api/articles/0?blocks=all").json()
+    assert shown["hidden_markup_pairs"] == 0 and [p["src"] for p in shown["pairs"] if p["kind"] == "code"] == [code["src"]]
+    assert len(shown["pairs"]) == len(default["pairs"]) + 1
+    assert 'href="?blocks=all"' in client.get("/articles/0").text
+    assert "```sh" in client.get("/articles/0?blocks=all").text
