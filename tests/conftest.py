@@ -23,6 +23,18 @@ def tiny_marian_dir(tmp_path_factory) -> Path:
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"), corpus_texts())
 
 
+@pytest.fixture(scope="session")
+def random_marian_dir(tmp_path_factory) -> Path:
+    """A tiny Marian model with seeded random weights: the most hostile translator there is.
+
+    Its output is garbage of the corpus vocabulary (markup characters included),
+    looping to the length limit; the tests that use it cut outputs short.
+    """
+    from support.tiny_marian import build_tiny_marian, corpus_texts
+
+    return build_tiny_marian(tmp_path_factory.mktemp("random-marian"), corpus_texts(), behaviour="random")
+
+
 @pytest.fixture(autouse=True)
 def own_translation_memory(tmp_path_factory, monkeypatch):
     """Every test starts with an empty translation memory of its own, never the user's."""
