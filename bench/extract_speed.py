@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.config import load_config  # noqa: E402
-from pipeline.markdown.encoding import encode_article, write_atomic  # noqa: E402
+from pipeline.files import write_atomic  # noqa: E402
+from pipeline.markdown.encoding import encode_article  # noqa: E402
 from pipeline.markdown.extract import extract_file  # noqa: E402
 from pipeline.markdown.render import fill_skeleton  # noqa: E402
 
@@ -105,7 +106,7 @@ def main() -> None:
         for n, source in enumerate(sources):
             doc = extract_file(source, config, "fr")
             units += len(doc.units)
-            out = encode_article(fill_skeleton(doc), doc.metadata["encoding"])
+            out = encode_article(fill_skeleton(doc), doc.encoding)
             write_atomic(folder / f"a{n}.en.md", out)
             if out != source.read_bytes():
                 raise SystemExit(f"round trip failed on article {n}")

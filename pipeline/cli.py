@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BitextError
+from .mt.registry import BACKENDS, DEFAULT_BACKEND
 
 log = logging.getLogger("bitext")
 
@@ -32,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--from", dest="source", choices=["en", "fr"], help="source language for files without .en/.fr in their name")
     run.add_argument("--config", type=Path, help="YAML run configuration (default: configs/default.yaml values)")
     run.add_argument("--out", type=Path, help="output folder (default: outputs/<run id>)")
-    run.add_argument("--backend", choices=["identity", "pseudo", "marian", "ctranslate2"], help="translator (default: config's backend, marian)")
+    run.add_argument("--backend", choices=list(BACKENDS), help=f"translator (default: config's backend, {DEFAULT_BACKEND})")
     run.add_argument("--model", help="hub id or local folder of a MarianMT model (default: Helsinki-NLP/opus-mt-SRC-TGT)")
     run.add_argument("--no-cache", action="store_true", help="bypass the translation memory")
     run.add_argument("--force", action="store_true", help="translate again: even where a translation already exists, or this run already finished the article")
@@ -123,7 +124,8 @@ def _plan(args, config) -> tuple[list, Path | None]:
     """The articles of the run and, for a folder, the content root (Hugo's conventions)."""
     from .markdown.extract import language_of
     from .markdown.render import output_name
-    from .sources.site import Article, discover
+    from .sources.article import Article
+    from .sources.site import discover
 
     path: Path = args.input
     if path.is_dir():
@@ -140,9 +142,9 @@ def _plan(args, config) -> tuple[list, Path | None]:
     return [Article(path, lang, target, existing if keep else None)], None
 
 
-def _plan_records(args, config):
-    """Articles from the records of a JSONL file or a dataset."""
-    from .sources.records import read_dataset, read_jsonl, record_articles
+def _plan_records(args):
+    """Articles from the records of a JSONL file or a dataset, and where their translations go."""
+    from .sources.records import RecordsOutput, read_dataset, read_jsonl, record_articles
 
     if not args.text_field:
         raise BitextError("--text-field is required with a JSONL file or --dataset (the field holding the text)")
@@ -153,7 +155,8 @@ def _plan_records(args, config):
     else:
         records = read_jsonl(args.input, args.text_field)
         name = args.input.name.removesuffix(".jsonl")
-    return records, record_articles(records, name, args.text_field, lang), name
+    output = RecordsOutput(name, records, args.text_field, args.target, as_dataset=bool(args.dataset))
+    return record_articles(records, name, lang, output), output
 
 
 def _is_records_input(args) -> bool:
@@ -162,16 +165,18 @@ def _is_records_input(args) -> bool:
 
 def _cmd_run(args) -> int:
     from .config import load_config
-    from .executors.local import Runner, RunOptions
+    from .executors.local import LocalExecutor, RunOptions
+    from .stages import default_stages
 
     config = load_config(args.config)
     backend = args.backend or config["backend"]
     if args.input is None and not args.dataset:
         raise BitextError("give an article, a folder, a JSONL file, or --dataset")
-    records = None
+    run_outputs = []
+    root = None
     if _is_records_input(args):
-        records, articles, records_name = _plan_records(args, config)
-        root = None
+        articles, records = _plan_records(args)
+        run_outputs.append(records)
     else:
         articles, root = _plan(args, config)
     if not articles:
@@ -195,17 +200,9 @@ def _cmd_run(args) -> int:
         in_place=args.in_place,
         content_root=root,
     )
-    translator = _make_translator(options, [a.source for a in articles])
-    runner = Runner(options, translator, _meter_factory(options, translator))
-    result = runner.run()
-    if records is not None:
-        from .markdown.encoding import write_atomic
-        from .sources.records import write_records
-
-        written = write_records(out_dir, records_name, records, runner.record_translations, args.text_field,
-                                args.target, as_dataset=bool(args.dataset))
-        runner.manifest["outputs"]["records"] = str(written.relative_to(out_dir))
-        write_atomic(out_dir / "run.json", json.dumps(runner.manifest, ensure_ascii=False, indent=1) + "\n")
+    translator = _make_translator(options)
+    executor = LocalExecutor(options, translator, default_stages(), _meter_factory(options, translator), run_outputs)
+    result = executor.run()
     single_failure = len(articles) == 1 and result.failed
     if not args.quiet and not single_failure:  # a single failure has already said its one line
         print(
@@ -213,37 +210,28 @@ def _cmd_run(args) -> int:
             file=sys.stderr,
         )
     if result.failed:
-        return 2 if root is None and records is None and len(articles) == 1 else 1
+        return 2 if root is None and not run_outputs and len(articles) == 1 else 1
     return 0
 
 
-def _make_translator(options, inputs):
-    backend = options.backend
-    if backend in ("identity", "pseudo"):
-        from .mt.identity import IdentityTranslator
-        from .mt.pseudo import PseudoTranslator
-
-        return IdentityTranslator() if backend == "identity" else PseudoTranslator()
+def _make_translator(options):
     from .mt.base import ModelUnavailable
-    from .mt.factory import build_translator
+    from .mt.registry import build_translator
 
+    backend = BACKENDS[options.backend]
     src = options.articles[0].source_lang if options.articles else (options.source_lang or options.config["source_lang"])
+    t = options.config["translate"]
     cache = None
-    if options.use_cache and options.config["translate"]["cache"]:
+    if backend.needs_model and options.use_cache and t["cache"]:
         from .mt.memory import memory_path
 
         start = options.content_root or (options.articles[0].source if options.articles else None)
-        cache = memory_path(options.config["translate"]["cache_path"], start)
-    if not options.verbose:
+        cache = memory_path(t["cache_path"], start)
+    if backend.needs_model and not options.verbose:
         _quiet_hugging_face()
-    t = options.config["translate"]
-    model = options.model or t["model"]
-    settings = {k: t[k] for k in ("device", "num_beams", "batch_size", "max_length_ratio")}
-    settings.update({k: t[k] for k in ("threads", "revision") if t[k] is not None})
-    if backend == "ctranslate2":
-        settings["compute_type"] = t["compute_type"]
     try:
-        return build_translator(backend, model, src, options.target_lang, settings, cache)
+        return build_translator(backend.name, options.model or t["model"], src, options.target_lang,
+                                backend.settings_from_config(t), cache)
     except ModelUnavailable as exc:
         raise BitextError(str(exc)) from None
 
@@ -272,13 +260,6 @@ def _quiet_hugging_face() -> None:
     hf_logging.disable_progress_bar()
 
 
-def default_memory_path() -> Path:
-    """The translation memory shared by all runs of this user (``BITEXT_CACHE_DIR`` moves it)."""
-    from .mt.memory import user_memory_path
-
-    return user_memory_path()
-
-
 def _meter_factory(options, translator):
     """The energy meter of the run (None when ``energy.enabled`` is false)."""
     if not options.config["energy"]["enabled"]:
@@ -287,9 +268,7 @@ def _meter_factory(options, translator):
 
     e = options.config["energy"]
     cfg = EnergyConfig(country=e["country"], pue=e["pue"], carbon_intensity=e["carbon_intensity"], preset=e["preset"])
-    sig = {"bitext": __version__, "backend": options.backend}
-    if hasattr(translator, "signature"):
-        sig.update(translator.signature())
+    sig = {"bitext": __version__, "backend": options.backend, **translator.signature()}
     def factory(run_id: str):
         meter = EnergyMeter(options.out_dir, run_id, cfg, signature=sig, verbose=options.verbose)
         meter.start()  # hardware detection (about a second) happens here, outside any stage
@@ -313,14 +292,14 @@ def _cmd_align(args) -> int:
     if args.model:
         from .markdown.extract import language_of
         from .mt.base import ModelUnavailable
-        from .mt.factory import build_translator
+        from .mt.registry import build_translator
 
         src = language_of(args.a) or config["source_lang"]
         tgt = language_of(args.b) or ("en" if src == "fr" else "fr")
         if not args.verbose:
             _quiet_hugging_face()
         try:
-            model_translate = build_translator("marian", args.model, src, tgt, {}, None).translate
+            model_translate = build_translator(DEFAULT_BACKEND, args.model, src, tgt, {}, None).translate
         except ModelUnavailable as exc:
             raise BitextError(str(exc)) from None
     return align_command(args.a, args.b, args.out, args.level, config, model_translate=model_translate)

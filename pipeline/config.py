@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BitextError
+from .mt.registry import BACKENDS, DEFAULT_BACKEND
 
 # A schema is the default value itself: its type is the type the key must have.
 # ``None`` defaults accept a string or a number; lists must hold strings.
@@ -20,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "source_lang": "fr",
     "target_lang": "en",
     "output_dir": "outputs",
-    "backend": "marian",
+    "backend": DEFAULT_BACKEND,
     "extract": {
         "front_matter_keys": ["title", "subtitle", "summary", "description", "tags", "categories"],
         "prose_params": ["caption", "title", "alt"],
@@ -105,7 +106,7 @@ def _check(value: Any, default: Any, key: str, source: str) -> Any:
 _CHOICES = {
     "source_lang": ("en", "fr"),
     "target_lang": ("en", "fr"),
-    "backend": ("identity", "pseudo", "marian", "ctranslate2"),
+    "backend": tuple(BACKENDS),
     "translate.device": ("auto", "cpu", "cuda"),
     "energy.preset": (None, "strubell"),
 }

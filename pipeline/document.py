@@ -106,15 +106,54 @@ def _unit_dict(u: TextUnit) -> dict[str, Any]:
 
 
 @dataclass
+class SourceEncoding:
+    """How the source article was read, so the translation is written the same way.
+
+    ``newline`` is ``"\n"``, ``"\r\n"`` or ``"mixed"`` (then ``crlf_lines``,
+    ``line_count`` and ``majority`` say which lines had CRLF); ``mojibake`` is the
+    repair report when UTF-8 read with the wrong codec was undone (ftfy), else None.
+    """
+
+    bom: bool = False
+    decoded_as: str = "utf-8"
+    warnings: list[str] | None = None
+    newline: str = "\n"
+    crlf_lines: list[int] | None = None
+    line_count: int | None = None
+    majority: str | None = None
+    mojibake: dict[str, Any] | None = None
+
+    _OPTIONAL = ("warnings", "crlf_lines", "line_count", "majority")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as ``document.json`` keeps them (optional ones only when set)."""
+        return {k: v for k, v in self.__dict__.items() if v is not None or k not in self._OPTIONAL}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SourceEncoding":
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
 class Document:
-    """An article as the pipeline sees it."""
+    """An article as the pipeline sees it.
+
+    Each stage hands the next ones typed fields: extract sets the skeleton, the
+    units, ``front_matter`` (``yaml``, ``toml`` or None) and ``encoding``;
+    translate the units' targets; hugo ``hugo_keys`` (front matter keys the
+    translated file gets); reinsert ``target_spans`` (unit id -> [first, last]
+    line of the unit in the translated file, 1-based), which align and review read.
+    """
 
     path: str
     source_lang: str | None
     skeleton: list[str | Slot]
     units: list[TextUnit]
-    metadata: dict[str, Any] = field(default_factory=dict)
     target_lang: str | None = None
+    front_matter: str | None = None
+    encoding: SourceEncoding = field(default_factory=SourceEncoding)
+    hugo_keys: dict[str, object] = field(default_factory=dict)
+    target_spans: dict[str, list[int]] = field(default_factory=dict)
 
     def unit(self, unit_id: str) -> TextUnit:
         """Return the unit with this id (dict built lazily: documents are small)."""
@@ -124,12 +163,18 @@ class Document:
         return index[unit_id]
 
     def to_dict(self) -> dict[str, Any]:
+        """The stage files' form (``document.json``, ``translated.json``); what later stages add is kept when set."""
         skeleton = [s if isinstance(s, str) else {"slot": s.unit_id} for s in self.skeleton]
+        metadata: dict[str, Any] = {"front_matter": self.front_matter, "encoding": self.encoding.to_dict()}
+        if self.hugo_keys:
+            metadata["hugo_keys"] = dict(self.hugo_keys)
+        if self.target_spans:
+            metadata["target_spans"] = {k: list(v) for k, v in self.target_spans.items()}
         return {
             "path": self.path,
             "source_lang": self.source_lang,
             "target_lang": self.target_lang,
-            "metadata": self.metadata,
+            "metadata": metadata,
             "units": [_unit_dict(u) for u in self.units],
             "skeleton": skeleton,
         }
@@ -148,11 +193,15 @@ class Document:
             u["layout"] = Layout(**u.get("layout", {}))
             units.append(TextUnit(**u))
         skeleton = [s if isinstance(s, str) else Slot(s["slot"]) for s in data["skeleton"]]
+        metadata = data.get("metadata") or {}
         return cls(
             path=data["path"],
             source_lang=data.get("source_lang"),
             target_lang=data.get("target_lang"),
             skeleton=skeleton,
             units=units,
-            metadata=data.get("metadata", {}),
+            front_matter=metadata.get("front_matter"),
+            encoding=SourceEncoding.from_dict(metadata.get("encoding") or {}),
+            hugo_keys=dict(metadata.get("hugo_keys") or {}),
+            target_spans={k: list(v) for k, v in (metadata.get("target_spans") or {}).items()},
         )

@@ -58,7 +58,7 @@ class Pair:
 
 
 def write_pairs_jsonl(path: Path, pairs: Iterable[Pair]) -> None:
-    from .markdown.encoding import write_atomic
+    from .files import write_atomic
 
     lines = [json.dumps(p.to_dict(), ensure_ascii=False) for p in pairs]
     write_atomic(path, "\n".join(lines) + ("\n" if lines else ""))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Sequence
 
 from .dp import Aligner, Params, Side, weigh_features
@@ -46,16 +45,17 @@ def rule_split(text: str) -> list[tuple[int, int]]:
     return out
 
 
-@lru_cache(maxsize=None)
 def _splitter(lang: str | None, method: str):
+    """The project's sentence splitter (its spaCy pipeline is loaded once, in ``mt.segment``), or None for rules."""
     if method == "rules":
         return None
+    from ..mt.segment import SentenceSplitter
+
     try:
-        from ..mt.segment import SentenceSplitter
+        return SentenceSplitter(lang or "xx")
     except ImportError as exc:  # spaCy missing: the rule splitter is the documented fallback
         log.warning("sentence splitting with rules: the spaCy splitter is unavailable (%s)", exc)
         return None
-    return SentenceSplitter(lang or "xx")
 
 
 def split_sentences(text: str, lang: str | None, method: str = "auto") -> list[tuple[int, int]]:
@@ -76,8 +76,6 @@ def split_many(texts: Sequence[str], lang: str | None, method: str = "auto") -> 
     splitter = _splitter(lang, method)
     if splitter is None:
         spans = [rule_split(t) if t.strip() else [] for t in texts]
-    elif hasattr(splitter, "split_many"):
-        spans = list(splitter.split_many(list(texts)))
     else:
         spans = _split_batched(splitter, texts)
     return [s or ([(0, len(t))] if t.strip() else []) for s, t in zip(spans, texts)]
@@ -86,9 +84,9 @@ def split_many(texts: Sequence[str], lang: str | None, method: str = "auto") -> 
 def _split_batched(splitter, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     import copy
 
-    nlp = getattr(splitter, "nlp", None)
+    nlp = splitter.nlp
     unique = [t for t in dict.fromkeys(texts) if t.strip()]
-    if nlp is None or not hasattr(nlp, "pipe") or len(unique) < 2:
+    if len(unique) < 2:
         return [splitter.split(t) for t in texts]
     proxy = copy.copy(splitter)
     spans: dict[str, list[tuple[int, int]]] = {}

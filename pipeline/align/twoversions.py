@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 from typing import Callable, Sequence
 
 from ..document import Document, TextUnit
@@ -31,9 +30,10 @@ from ..markdown.extract import language_of
 from ..pairs import Pair
 from .dp import Aligner, Bead, Params, Side, path_centre, weigh_features
 from .features import Block, block_lines, document_blocks, markup_block, skeleton_before, unit_markup
-from .markup import markup_blocks, same_markup
+from .markup import markup_blocks
 from .moves import Item, refine
-from .sentences import align_pieces, bead_score, side_pieces, split_many
+from .pairs import add_sentences, markup_pair_of, pair_of, split_sides
+from .sentences import bead_score, split_many
 
 # Expected length of the English side over the French one, in characters (measured on
 # the real EN/FR pairs of the shared corpus: 0.82).
@@ -175,32 +175,6 @@ def body_blocks(doc: Document, unit_blocks: list[Block], length_scale: float) ->
     return blocks
 
 
-def make_markup_pair(n: int, article: str, side_a: list[Block], side_b: list[Block], score: float,
-                     src_lang: str | None, tgt_lang: str | None) -> Pair:
-    """A pair of blocks without prose: their raw text, kind and line spans; a 1-1 whose two sides
-    differ is flagged (``code_changed`` for code, ``markup_changed`` for the rest)."""
-    first = (side_a or side_b)[0]
-    pair = Pair(
-        id=f"{article}#{n}",
-        article=article,
-        kind=first.kind,
-        heading_path=[],
-        src="\n".join(b.text for b in side_a),
-        tgt="\n".join(b.text for b in side_b),
-        src_lines=[block_lines(side_a[0])[0], block_lines(side_a[-1])[1]] if side_a else None,
-        tgt_lines=[block_lines(side_b[0])[0], block_lines(side_b[-1])[1]] if side_b else None,
-        type=f"{len(side_a)}-{len(side_b)}",
-        score=round(float(score), 3),
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-    )
-    if side_a and side_b and not same_markup(pair.src, pair.tgt):
-        code = "code_changed" if first.kind == "code" else "markup_changed"
-        what = "code" if first.kind == "code" else first.kind
-        pair.flags.append({"code": code, "reason": f"the {what} differs between the two versions"})
-    return pair
-
-
 def _fm_key(unit: TextUnit) -> str:
     return str(unit.context.get("key", ""))
 
@@ -240,12 +214,6 @@ def _plausible(ua: TextUnit, ub: TextUnit) -> bool:
     return la >= 3 and lb >= 3 and max(la, lb) <= 2 * min(la, lb)
 
 
-def _lines(units: Sequence[TextUnit]) -> list[int] | None:
-    if not units:
-        return None
-    return [min(u.line for u in units), max(u.end_line for u in units)]
-
-
 def _unaligned_score(aligner: Aligner, item: Item) -> float:
     """How sure a 1-0 or 0-1 is: how much worse than leaving it alone its best 1-1 neighbour would be
     (``item.at``: where the other side's sequence stands)."""
@@ -261,54 +229,6 @@ def _unaligned_score(aligner: Aligner, item: Item) -> float:
         return 1.0
     x = max(min(best - 2 * aligner.p.skip, 30.0), -30.0)
     return 1.0 / (1.0 + math.exp(-x))
-
-
-def make_pair(
-    n: int,
-    article: str,
-    src_units: list[TextUnit],
-    tgt_units: list[TextUnit],
-    score: float,
-    src_lang: str | None,
-    tgt_lang: str | None,
-    ratio: float,
-    sentences: bool = True,
-    splitter: str = "auto",
-    known: tuple[dict | None, dict | None] = (None, None),
-) -> Pair:
-    """One pair from the units of each side (either may be empty), with its sentence pairs.
-
-    ``known`` holds sentence spans already computed for each side's markups."""
-    src_mk = [unit_markup(u) for u in src_units]
-    tgt_mk = [unit_markup(u) for u in tgt_units]
-    first = src_units[0] if src_units else tgt_units[0]
-    ptype = f"{len(src_units)}-{len(tgt_units)}"
-    src, tgt = "\n\n".join(src_mk), "\n\n".join(tgt_mk)
-    pair = Pair(
-        id=f"{article}#{n}",
-        article=article,
-        kind=first.kind,
-        heading_path=list(first.context.get("heading_path", [])),
-        src=src,
-        tgt=tgt,
-        src_lines=_lines(src_units),
-        tgt_lines=_lines(tgt_units),
-        type=ptype,
-        score=round(float(score), 3),
-        unit_ids=[u.id for u in src_units],
-        target_unit_ids=[u.id for u in tgt_units],
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-    )
-    if sentences:
-        sp = side_pieces(src_mk, [u.line if u.kind != "front_matter" else None for u in src_units], src_lang, splitter, known[0])
-        tp = side_pieces(tgt_mk, [u.line if u.kind != "front_matter" else None for u in tgt_units], tgt_lang, splitter, known[1])
-        for piece, unit in ((sp, src_units), (tp, tgt_units)):
-            for p in piece:  # front matter values are one line
-                if p.lines is None:
-                    p.lines = [unit[p.unit].line, unit[p.unit].line]
-        pair.sentences = align_pieces(sp, tp, ratio)
-    return pair
 
 
 def sentence_pairs(pair: Pair) -> list[Pair]:
@@ -385,18 +305,16 @@ def align_documents(
         if any(b.markup is not None for b in side_a + side_b):
             markup_groups[len(groups)] = (side_a, side_b)
         groups.append(([u for blk in side_a for u in blk.units], [u for blk in side_b for u in blk.units], score))
-    need_sentences = sentences or level == "sentence"
-    known: tuple[dict | None, dict | None] = (None, None)
-    if need_sentences:  # every unit of a side through spaCy in one batch
-        known = tuple(
-            dict(zip(mks, split_many(mks, lang, splitter)))
-            for mks, lang in (([unit_markup(u) for u in doc_a.units], lang_a), ([unit_markup(u) for u in doc_b.units], lang_b))
-        )
     pairs = [
-        make_markup_pair(k + 1, doc_a.path, *markup_groups[k], score, lang_a, lang_b) if k in markup_groups else
-        make_pair(k + 1, doc_a.path, ua, ub, score, lang_a, lang_b, ratio, sentences=need_sentences, splitter=splitter, known=known)
+        markup_pair_of(k + 1, doc_a.path, *markup_groups[k], lang_a, lang_b, score=score) if k in markup_groups else
+        pair_of(k + 1, doc_a.path, ua, ub, lang_a, lang_b, score=score)
         for k, (ua, ub, score) in enumerate(groups)
     ]
+    if sentences or level == "sentence":  # a pair of blocks without prose has no sentences
+        known = split_sides([unit_markup(u) for u in doc_a.units], lang_a, [unit_markup(u) for u in doc_b.units], lang_b, splitter)
+        for k, (pair, (ua, ub, _)) in enumerate(zip(pairs, groups)):
+            if k not in markup_groups:
+                add_sentences(pair, ua, ub, ratio, splitter, known)
     moved_flags = {pairs[k].id: _moved_flag(pairs[k]) for k in moved}
     if level == "sentence":  # a pair of blocks without prose has no sentences: it stays whole
         pairs = [sp for p in pairs for sp in ([p] if p.is_markup else sentence_pairs(p))]
@@ -453,15 +371,6 @@ def prf(found: set, gold: set) -> tuple[float, float, float]:
     r = tp / len(gold) if gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return p, r, f
-
-
-def load_pair(a: Path, b: Path, config: dict) -> tuple[Document, Document]:
-    """Extract both versions, each with the language its file name gives."""
-    from ..markdown.extract import extract_file
-
-    doc_a = extract_file(a, config, language_of(a))
-    doc_b = extract_file(b, config, language_of(b))
-    return doc_a, doc_b
 
 
 __all__ = ["align_documents", "align_blocks", "align_front_matter", "link_set", "prf", "length_ratio"]

@@ -17,7 +17,6 @@ type between runs. The export is added to the manifest's ``outputs``
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -25,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BitextError
-from ..markdown.encoding import write_atomic
+from ..executors.manifest import read_manifest, write_manifest
+from ..files import replacing, write_atomic
 from ..pairs import Pair, read_pairs_jsonl
 
 FORMATS = ("hf", "parquet", "csv")
@@ -90,23 +90,9 @@ def _row(pair: Pair, run_id: str) -> dict[str, Any]:
     return row
 
 
-def load_manifest(run_dir: Path) -> dict[str, Any]:
-    if not run_dir.exists():
-        raise BitextError("run folder not found; give the folder of a `bitext run`", path=str(run_dir))
-    if not run_dir.is_dir():
-        raise BitextError("not a folder; give the folder of a `bitext run` (it holds run.json)", path=str(run_dir))
-    manifest_path = run_dir / "run.json"
-    try:
-        return json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BitextError("no run.json here: not the folder of a `bitext run`", path=str(run_dir)) from None
-    except json.JSONDecodeError as exc:
-        raise BitextError(f"run.json is not valid JSON: {exc.msg}", path=str(manifest_path), line=exc.lineno) from None
-
-
 def run_pairs(run_dir: Path, manifest: dict[str, Any] | None = None) -> tuple[list[Pair], int]:
     """Every pair of a run, in the manifest's article order; also how many articles had pairs."""
-    manifest = manifest if manifest is not None else load_manifest(run_dir)
+    manifest = manifest if manifest is not None else read_manifest(run_dir)
     pairs: list[Pair] = []
     articles = 0
     for entry in manifest.get("articles", []):
@@ -130,16 +116,8 @@ def _table(pairs: list[Pair], run_id: str):
 def _write_parquet(table, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with replacing(path) as tmp:
+        pq.write_table(table, str(tmp))
 
 
 def _write_csv(pairs: list[Pair], run_id: str, path: Path) -> None:
@@ -189,7 +167,7 @@ def export_command(run_dir: Path, fmt: str, quiet: bool = False, prose_only: boo
     if fmt not in FORMATS:
         raise BitextError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     run_dir = Path(run_dir)
-    manifest = load_manifest(run_dir)
+    manifest = read_manifest(run_dir)
     pairs, articles = run_pairs(run_dir, manifest)
     if prose_only:
         pairs = [p for p in pairs if not p.is_markup]
@@ -206,7 +184,7 @@ def export_command(run_dir: Path, fmt: str, quiet: bool = False, prose_only: boo
         else:
             _write_hf(table, target)
     manifest.setdefault("outputs", {})[f"export_{fmt}"] = str(target.relative_to(run_dir))
-    write_atomic(run_dir / "run.json", json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    write_manifest(run_dir, manifest)
     if not quiet:
         print(f"bitext: {len(pairs)} pairs from {articles} article(s) -> {target}", file=sys.stderr)
     return 0

@@ -25,7 +25,7 @@ from lxml import etree
 
 from .. import __version__
 from ..errors import BitextError
-from ..markdown.encoding import write_atomic
+from ..files import write_atomic
 from ..pairs import Pair
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

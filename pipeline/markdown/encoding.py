@@ -1,4 +1,4 @@
-"""Reading articles as text, repairing mojibake, and writing files atomically.
+"""Reading articles as text, repairing mojibake, and writing them back with the source's encoding.
 
 Why ftfy's ``fix_encoding`` only: it undoes UTF-8 that was decoded with the
 wrong codec (Mac Roman, Windows-1252...), and leaves the author's curly
@@ -8,12 +8,11 @@ would "normalise". It runs only on text that is not plain ASCII.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..document import SourceEncoding
 from ..errors import BitextError
 
 log = logging.getLogger("bitext")
@@ -29,7 +28,7 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(4, len(sample) // 100)
 
 
-def read_article(path: Path) -> tuple[str, dict[str, Any]]:
+def read_article(path: Path) -> tuple[str, SourceEncoding]:
     """The article's text (LF line ends, no BOM, mojibake repaired) and how it was read."""
     try:
         data = path.read_bytes()
@@ -43,32 +42,35 @@ def read_article(path: Path) -> tuple[str, dict[str, Any]]:
         raise BitextError("file is empty: nothing to translate", path=str(path))
     if _looks_binary(data):
         raise BitextError("not a text file (binary content); give a Hugo markdown article", path=str(path))
-    meta: dict[str, Any] = {"bom": data.startswith(b"\xef\xbb\xbf"), "decoded_as": "utf-8"}
+    meta = SourceEncoding(bom=data.startswith(b"\xef\xbb\xbf"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         log.warning("%s:%d: not valid UTF-8; decoded as Windows-1252", path, line)
         text = data.decode("cp1252", errors="replace")
-        meta["decoded_as"] = "windows-1252"
-        meta["warnings"] = [f"line {line}: not valid UTF-8, decoded as Windows-1252"]
+        meta.decoded_as = "windows-1252"
+        meta.warnings = [f"line {line}: not valid UTF-8, decoded as Windows-1252"]
     crlf = text.count("\r\n")
     if crlf and crlf == text.count("\n"):
-        meta["newline"] = "\r\n"
+        meta.newline = "\r\n"
     elif crlf:
         # mixed line ends (a file edited on two systems): remember which lines had CRLF
         lines = text.split("\n")
-        meta["newline"] = "mixed"
-        meta["crlf_lines"] = [n for n, line in enumerate(lines) if line.endswith("\r")]
-        meta["line_count"] = len(lines)
-        meta["majority"] = "\r\n" if 2 * crlf > len(lines) - 1 else "\n"
-    else:
-        meta["newline"] = "\n"
+        meta.newline = "mixed"
+        meta.crlf_lines = [n for n, line in enumerate(lines) if line.endswith("\r")]
+        meta.line_count = len(lines)
+        meta.majority = "\r\n" if 2 * crlf > len(lines) - 1 else "\n"
     if crlf:
         text = text.replace("\r\n", "\n")
-    text, repairs = repair_mojibake(text)
-    meta["mojibake"] = repairs
+    text, meta.mojibake = repair_mojibake(text)
     return text, meta
+
+
+def read_text(text: str) -> tuple[str, SourceEncoding]:
+    """A text that is not a file (a JSONL or dataset record): LF line ends, mojibake repaired."""
+    text, repairs = repair_mojibake(text.replace("\r\n", "\n"))
+    return text, SourceEncoding(mojibake=repairs)
 
 
 def _mojibake_gate() -> re.Pattern[str]:
@@ -112,70 +114,17 @@ def repair_mojibake(text: str) -> tuple[str, dict[str, Any] | None]:
     }
 
 
-def encode_article(text: str, meta: dict[str, Any]) -> bytes:
+def encode_article(text: str, meta: SourceEncoding) -> bytes:
     """Back to bytes with the source's line ends and BOM (always UTF-8: mojibake stays repaired)."""
-    if meta.get("newline") == "\r\n":
+    if meta.newline == "\r\n":
         text = text.replace("\n", "\r\n")
-    elif meta.get("newline") == "mixed":
+    elif meta.newline == "mixed":
         lines = text.split("\n")
-        if len(lines) == meta.get("line_count"):  # same lines as the source: same line ends
-            crlf = set(meta.get("crlf_lines", []))
+        if len(lines) == meta.line_count:  # same lines as the source: same line ends
+            crlf = set(meta.crlf_lines or [])
             text = "".join(line + ("\r\n" if n in crlf else "\n") for n, line in enumerate(lines[:-1])) + lines[-1]
-        elif meta.get("majority") == "\r\n":
+        elif meta.majority == "\r\n":
             text = text.replace("\n", "\r\n")
-    if meta.get("bom"):
+    if meta.bom:
         text = BOM + text
     return text.encode("utf-8")
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half-written file.
-
-    The rename is atomic, so a crash or SIGKILL leaves either the old file or
-    the new one. No fsync: it costs more than the whole extraction of an
-    article, and only matters for a power cut, not for a killed process.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def remove_stale_temporaries(folder: Path) -> int:
-    """Delete temporary files that a killed bitext process left behind (its pid is gone).
-
-    ``write_atomic`` names them ``.<name>.<pid>.<random>.tmp``; one whose process
-    still runs is being written and is left alone.
-    """
-    removed = 0
-    if not folder.is_dir():
-        return 0
-    for tmp in folder.rglob(".*.tmp"):
-        parts = tmp.name.split(".")
-        pid = next((int(p) for p in reversed(parts[:-2]) if p.isdigit()), None)
-        if pid is None or _alive(pid):
-            continue
-        try:
-            tmp.unlink()
-            removed += 1
-        except OSError:
-            pass
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

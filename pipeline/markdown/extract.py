@@ -33,7 +33,7 @@ def language_of(path: str | Path) -> str | None:
 def extract_file(path: Path, config: dict[str, Any], source_lang: str | None = None) -> Document:
     text, meta = read_article(path)
     doc = extract_text(text, str(path), config, source_lang or language_of(path))
-    doc.metadata["encoding"] = meta
+    doc.encoding = meta
     return doc
 
 
@@ -63,7 +63,7 @@ def extract_text(text: str, path: str, config: dict[str, Any], source_lang: str 
     regions, refs = parse_body(text, body_start, tags, paired, verbatim, _prose_params(ecfg))
     doc = _cut(text, path, fm_regions, regions, refs, verbatim)
     doc.source_lang = source_lang
-    doc.metadata["front_matter"] = fmt or None
+    doc.front_matter = fmt or None
     return doc
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..document import Document, TextUnit
 from .frontmatter import plain_yaml_is_safe, render_value
+from .hugo_keys import add_keys, insertion_point
 from .inline import render_inline
 
 _LANG_SUFFIX = re.compile(r"\.(en|fr)(\.(?:md|markdown))$", re.I)
@@ -162,8 +163,44 @@ def _wrap(raw: str, unit: TextUnit) -> str:
     return "\n".join(lines)
 
 
-def fill_skeleton(doc: Document) -> str:
-    out = []
+def fill_with_spans(doc: Document) -> tuple[str, dict[str, list[int]]]:
+    """The skeleton filled with each unit's rendering, and the [first, last] line (1-based) of each unit in it.
+
+    Lines are counted as the text is put together; a CRLF file has the same lines.
+    """
+    out: list[str] = []
+    spans: dict[str, list[int]] = {}
+    line = 1
     for piece in doc.skeleton:
-        out.append(piece if isinstance(piece, str) else render_unit(doc.unit(piece.unit_id)))
-    return "".join(out)
+        if isinstance(piece, str):
+            out.append(piece)
+            line += piece.count("\n")
+        else:
+            rendered = render_unit(doc.unit(piece.unit_id))
+            spans[piece.unit_id] = [line, line + rendered.count("\n")]
+            line += rendered.count("\n")
+            out.append(rendered)
+    return "".join(out), spans
+
+
+def fill_skeleton(doc: Document) -> str:
+    """The skeleton filled with each unit's rendering (the source units give back the source exactly)."""
+    return fill_with_spans(doc)[0]
+
+
+def shift_spans(spans: dict[str, list[int]], first_moved: int, by: int) -> dict[str, list[int]]:
+    """The spans after ``by`` lines were inserted before line ``first_moved``: units from there on move down."""
+    if not by:
+        return spans
+    return {k: ([a + by, b + by] if a >= first_moved else [a, b]) for k, (a, b) in spans.items()}
+
+
+def render_article(doc: Document) -> tuple[str, dict[str, list[int]]]:
+    """The translated article as written: the skeleton filled, then the Hugo keys the hugo stage planned
+    (``doc.hugo_keys``) added after the front matter's root keys; with each unit's line span in it."""
+    text, spans = fill_with_spans(doc)
+    if not doc.hugo_keys:
+        return text, spans
+    keyed = add_keys(text, doc.hugo_keys)
+    first_moved = text.count("\n", 0, insertion_point(text)) + 1
+    return keyed, shift_spans(spans, first_moved, keyed.count("\n") - text.count("\n"))

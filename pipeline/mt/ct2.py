@@ -18,17 +18,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from pipeline.mt.base import ModelUnavailable
-from pipeline.mt.marian import (
-    Decoding,
-    MarianTokens,
-    first_line,
-    how_to_get,
-    length_sorted_batches,
-    load_tokenizer,
-    model_max_positions,
-    resolve_model,
-)
+from .base import ModelUnavailable
+from .marian import Decoding, MarianBackend, first_line, how_to_get, length_sorted_batches
 
 _STORED_TYPES = {"int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"}
 
@@ -60,7 +51,7 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-class CTranslate2Translator(MarianTokens):
+class CTranslate2Translator(MarianBackend):
     """A Marian model run by ``ctranslate2.Translator``; converted on first use."""
 
     name = "ctranslate2"
@@ -79,23 +70,11 @@ class CTranslate2Translator(MarianTokens):
         threads: int | None = None,
         **decoding: Any,
     ) -> None:
-        self.resolved = resolve_model(model, revision)
-        self.model_id = model
+        self._load_common(model, revision, batch_size, num_beams, max_length_ratio, max_new_tokens_cap, decoding)
         self.device = pick_ct2_device(device)
         self.compute_type = compute_type or ("int8" if self.device == "cpu" else "int8_float16")
-        self.batch_size = batch_size
         self.threads = threads or available_cores()
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
-        self.decoding = Decoding(
-            num_beams=num_beams, max_length_ratio=max_length_ratio, max_new_tokens_cap=max_new_tokens_cap
-        ).with_overrides(decoding)
-        try:
-            self.tokenizer = load_tokenizer(self.resolved.path)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelUnavailable(how_to_get(model, f"tokenizer failed to load: {first_line(exc)}")) from exc
-        self.max_positions = model_max_positions(self.resolved.path)
-        self.model_calls = 0
-        self.generated_tokens = 0
         self._translator = None
 
     # -- conversion --------------------------------------------------------

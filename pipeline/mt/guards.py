@@ -24,12 +24,12 @@ segments are translated once.
 """
 from __future__ import annotations
 
-import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from pipeline.mt.segment import SentenceSplitter, chunk_for_model
+from .base import Translator
+from .segment import SentenceSplitter, chunk_for_model
 
 _WORDLIKE = re.compile(r"[^\W\d_]", re.UNICODE)  # a letter: digits alone are copied
 _LOOP = re.compile(r"(\S.{1,39}?)(?:\s*\1){3,}", re.DOTALL)  # a unit repeated 4+ times in a row
@@ -184,29 +184,14 @@ def check(source: str, output: str, settings: GuardSettings) -> list[tuple[str, 
 # Translation with retry
 
 
-def accepts_overrides(translator: Any) -> bool:
-    """Whether ``translator.translate`` takes decoding overrides as keyword arguments.
-
-    A wrapper (the translation memory) is asked about the translator it wraps.
-    """
-    inner = getattr(translator, "inner", None)
-    if inner is not None:
-        return accepts_overrides(inner)
-    try:
-        parameters = inspect.signature(translator.translate).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
-
-
-def _call(translator: Any, batch: list[str], overrides: dict[str, Any]) -> list[str]:
+def _call(translator: Translator, batch: list[str], overrides: dict[str, Any]) -> list[str]:
     out = translator.translate(batch, **overrides) if overrides else translator.translate(batch)
     if len(out) != len(batch):
         raise ValueError(f"translator {translator.name!r} returned {len(out)} strings for {len(batch)}")
     return out
 
 
-def translate_checked(sources: list[str], translator: Any, settings: GuardSettings) -> list[tuple[str, list[tuple[str, str]]]]:
+def translate_checked(sources: list[str], translator: Translator, settings: GuardSettings) -> list[tuple[str, list[tuple[str, str]]]]:
     """Translate unique ``sources``; retry failed ones once with ``settings.retry``.
 
     Of the two outputs, the retry's is kept unless it has more problems; the
@@ -217,7 +202,7 @@ def translate_checked(sources: list[str], translator: Any, settings: GuardSettin
     failed = [i for i, (_, problems) in enumerate(results) if problems]
     if not failed:
         return results
-    if not accepts_overrides(translator):
+    if not translator.accepts_decoding_overrides:
         note = f" (no retry: backend {translator.name!r} has no decoding settings)"
         return [(out, [(c, r + note) for c, r in problems]) for out, problems in results]
     retry = dict(settings.retry)
@@ -231,7 +216,7 @@ def translate_checked(sources: list[str], translator: Any, settings: GuardSettin
     return results
 
 
-def _translate_segments(segments: list[_Segment], translator: Any, settings: GuardSettings) -> None:
+def _translate_segments(segments: list[_Segment], translator: Translator, settings: GuardSettings) -> None:
     """Fill ``output``/``problems`` of every segment, identical sources translated once."""
     unique = list(dict.fromkeys(s.source for s in segments))
     done = dict(zip(unique, translate_checked(unique, translator, settings)))
@@ -247,7 +232,7 @@ def _translate_segments(segments: list[_Segment], translator: Any, settings: Gua
         _retranslate_unprotected(lost, translator, settings)
 
 
-def _retranslate_unprotected(segments: list[_Segment], translator: Any, settings: GuardSettings) -> None:
+def _retranslate_unprotected(segments: list[_Segment], translator: Translator, settings: GuardSettings) -> None:
     """The model dropped a placeholder: translate with the terms in, check they survive."""
     unique = list(dict.fromkeys(s.plain for s in segments))
     done = dict(zip(unique, translate_checked(unique, translator, settings)))
@@ -265,7 +250,7 @@ def _retranslate_unprotected(segments: list[_Segment], translator: Any, settings
 
 def translate_texts(
     texts: list[str],
-    translator: Any,
+    translator: Translator,
     splitter: SentenceSplitter,
     *,
     dnt_terms: Sequence[str] = (),
@@ -278,9 +263,8 @@ def translate_texts(
     the model's positions), else 254.
     """
     settings = settings or GuardSettings()
-    source_len = _length_fn(translator, "source_tokens")
-    target_len = _length_fn(translator, "target_tokens")
-    limit = max_tokens or getattr(translator, "max_input_tokens", None) or DEFAULT_MAX_TOKENS
+    source_len, target_len = translator.source_tokens, translator.target_tokens
+    limit = max_tokens or translator.max_input_tokens or DEFAULT_MAX_TOKENS
     plans: list[tuple[list[_Piece], int]] = []
     segments: list[_Segment] = []
     for text in texts:
@@ -324,11 +308,3 @@ def _assemble(pieces: list[_Piece], sentences: int, segments: list[_Segment], so
     result.target = "".join(parts)
     result.flags = flags
     return result
-
-
-def _length_fn(translator: Any, attribute: str) -> Callable[[str], int]:
-    """The translator's token counter, else a whitespace word count."""
-    counter = getattr(translator, attribute, None)
-    if callable(counter):
-        return counter
-    return lambda text: len(text.split())

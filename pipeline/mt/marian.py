@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from pipeline.mt.base import ModelUnavailable
+from .base import ModelUnavailable, Translator
 
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
 _REQUIRED_FILES = ("config.json", "vocab.json", "source.spm", "target.spm")
@@ -262,11 +262,30 @@ def pick_torch_device(device: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-class MarianTokens:
-    """Token counting and model limits, shared by both backends (mixin)."""
+class MarianBackend(Translator):
+    """What both model backends share: the model found on disk, its tokenizer, decoding, token counts.
 
-    tokenizer: Any
-    max_positions: int
+    The tokenizer loads at once (it is needed for chunking and token counts
+    even when every sentence comes from the translation memory); the model
+    weights load on the first call that needs them.
+    """
+
+    batches_across_articles = True
+    accepts_decoding_overrides = True
+    device: str
+
+    def _load_common(self, model: str, revision: str | None, batch_size: int, num_beams: int,
+                     max_length_ratio: float, max_new_tokens_cap: int, decoding: dict[str, Any]) -> None:
+        self.resolved = resolve_model(model, revision)
+        self.model_id = model
+        self.batch_size = batch_size
+        self.decoding = Decoding(
+            num_beams=num_beams, max_length_ratio=max_length_ratio, max_new_tokens_cap=max_new_tokens_cap
+        ).with_overrides(decoding)
+        self.tokenizer = _load_or_explain(model, load_tokenizer, self.resolved.path)
+        self.max_positions = model_max_positions(self.resolved.path)
+        self.model_calls = 0
+        self.generated_tokens = 0
 
     def source_tokens(self, text: str) -> int:
         """Source tokens of ``text`` as the model sees it (EOS included)."""
@@ -277,7 +296,7 @@ class MarianTokens:
         return len(self.tokenizer.spm_target.encode(text)) + 1
 
     @property
-    def max_input_tokens(self) -> int:
+    def max_input_tokens(self) -> int:  # type: ignore[override]
         return max_input_tokens(self.max_positions)
 
     def _signature(self, **specific: object) -> dict[str, object]:
@@ -297,13 +316,8 @@ class MarianTokens:
 # The transformers backend
 
 
-class MarianTranslator(MarianTokens):
-    """MarianMT with transformers' ``generate()``.
-
-    The tokenizer loads at once (it is needed for chunking and token counts
-    even when every sentence comes from the translation memory); the model
-    weights load on the first call that needs them.
-    """
+class MarianTranslator(MarianBackend):
+    """MarianMT with transformers' ``generate()``."""
 
     name = "marian"
 
@@ -319,18 +333,9 @@ class MarianTranslator(MarianTokens):
         threads: int | None = None,
         **decoding: Any,
     ) -> None:
-        self.resolved = resolve_model(model, revision)
-        self.model_id = model
+        self._load_common(model, revision, batch_size, num_beams, max_length_ratio, max_new_tokens_cap, decoding)
         self.device = pick_torch_device(device)
-        self.batch_size = batch_size
         self.threads = threads
-        self.decoding = Decoding(
-            num_beams=num_beams, max_length_ratio=max_length_ratio, max_new_tokens_cap=max_new_tokens_cap
-        ).with_overrides(decoding)
-        self.tokenizer = _load_or_explain(model, load_tokenizer, self.resolved.path)
-        self.max_positions = model_max_positions(self.resolved.path)
-        self.model_calls = 0
-        self.generated_tokens = 0
         self._model = None
 
     def translate(self, batch: list[str], **overrides: Any) -> list[str]:

@@ -40,6 +40,8 @@ from typing import Any, Iterable, Iterator
 
 from .segments import Segment, normalise, similarity
 
+from .base import Translator
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tm (
     model TEXT NOT NULL,
@@ -364,20 +366,27 @@ def memory_path(cache_path: str | Path | None, start: Path | None = None) -> Pat
     return project_memory_path(start) or user_memory_path()
 
 
-class CachedTranslator:
-    """Any translator behind a translation memory.
+class CachedTranslator(Translator):
+    """Any translator behind a translation memory, itself a translator (argos-translate's ``CachedTranslation``).
 
     ``model_calls`` counts the strings sent to the inner translator,
-    ``cache_hits`` those answered from memory. Other attributes (token
-    counters, ``max_input_tokens``) are the inner translator's.
+    ``cache_hits`` those answered from memory. What the inner translator
+    says of itself (token counters, limits, capabilities) it says through this
+    wrapper too.
     """
 
-    def __init__(self, inner: Any, memory: TranslationMemory, direction: str) -> None:
+    def __init__(self, inner: Translator, memory: TranslationMemory, direction: str) -> None:
         self.inner = inner
         self.memory = memory
         self.direction = direction
-        self.name = inner.name
+        self.name = inner.name  # type: ignore[misc]
         self.model_id = inner.model_id
+        self.changes_language = inner.changes_language  # type: ignore[misc]
+        self.batches_across_articles = inner.batches_across_articles  # type: ignore[misc]
+        self.accepts_decoding_overrides = inner.accepts_decoding_overrides  # type: ignore[misc]
+        self.max_input_tokens = inner.max_input_tokens
+        self.source_tokens = inner.source_tokens  # type: ignore[method-assign]
+        self.target_tokens = inner.target_tokens  # type: ignore[method-assign]
         self.model_calls = 0
         self.cache_hits = 0
 
@@ -395,6 +404,9 @@ class CachedTranslator:
             json.dumps(settings, sort_keys=True, default=str),
         )
 
+    def unit_memory(self) -> tuple[TranslationMemory, tuple[str, str, str, str]]:
+        return self.memory, self.key({})
+
     def translate(self, batch: list[str], **overrides: Any) -> list[str]:
         """Answer from memory where possible; send only the misses, once each."""
         key = self.key(overrides)
@@ -402,7 +414,7 @@ class CachedTranslator:
         misses = [s for s in dict.fromkeys(batch) if s not in known]
         self.cache_hits += sum(1 for s in batch if s in known)
         if misses:
-            outputs = self.inner.translate(misses, **overrides) if overrides else self.inner.translate(misses)
+            outputs = self.inner.translate(misses, **overrides)
             self.model_calls += len(misses)
             self.memory.store(key, zip(misses, outputs))
             known.update(zip(misses, outputs))
@@ -410,9 +422,3 @@ class CachedTranslator:
 
     def signature(self) -> dict[str, object]:
         return {**self.inner.signature(), "memory": str(self.memory.path)}
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for attributes not set above: token counters, limits...
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Any
 
 from ..document import InlineCode, TextUnit
+from .base import Translator, UnitWork, word_counts
 
 _LOOKALIKE = str.maketrans(
     "AaBCcDdEeGgHhIiJjKkLlNnOoRrSsTtUuWwYyZz",
@@ -129,17 +131,20 @@ def pseudo_localize(text: str) -> str:
     return text[:lead] + "⟦" + core + "⟧" + (text[len(text) - trail:] if trail else "")
 
 
-class PseudoTranslator:
-    """Pseudo-localization of plain strings (see the module docstring)."""
+class PseudoTranslator(Translator):
+    """Pseudo-localization (see the module docstring): plain strings, or whole units with their codes in place."""
 
     name = "pseudo"
-    model_id = "pseudo"
+    changes_language = False
 
     def __init__(self) -> None:
-        self.model_calls = 0
+        self.model_id = "pseudo"
 
-    def translate(self, batch: list[str]) -> list[str]:
+    def translate(self, batch: list[str], **overrides: Any) -> list[str]:
         return [pseudo_localize(t) for t in batch]
 
-    def signature(self) -> dict[str, object]:
-        return {"backend": self.name, "model": self.model_id}
+    def translate_units(self, units: list[TextUnit], source_lang: str, config: dict[str, Any]) -> list[UnitWork]:
+        """Every unit pseudo-localized in place, each code kept exactly where it was (``pseudo_unit``)."""
+        for u in units:
+            u.target, u.target_codes = pseudo_unit(u)
+        return [word_counts(u) for u in units]

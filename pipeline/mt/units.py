@@ -1,29 +1,27 @@
-"""The translate stage for model backends: units -> sentences -> model -> units with codes.
+"""The unit path of model backends: units -> sentences -> model -> units with codes.
 
 Each text unit's plain text (soft line breaks flattened) goes through the
 guarded sentence-level translation of ``pipeline.mt.guards`` (sentence
 splitting, length chunking, empty-input and repetition guards, do-not-translate
 terms), then its inline codes are put back around the right translated words
-by ``pipeline.placement`` (flagged where the placement is a guess).
+by ``pipeline.placement`` (flagged where the placement is a guess). It is the
+``translate_units`` of every model translator (``Translator.translate_units``).
 """
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import asdict
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..document import Document
 from ..placement import place_codes
+from .base import UnitWork
 from .guards import TranslationResult, translatable, translate_texts
+from .segment import SentenceSplitter
 
-
-@lru_cache(maxsize=4)
-def _splitter(lang: str):
-    from .segment import SentenceSplitter
-
-    return SentenceSplitter(lang)
+if TYPE_CHECKING:
+    from ..document import TextUnit
+    from .base import Translator
 
 
 def _place_all(units, sources, results, translator, dnt) -> list[Any]:
@@ -51,17 +49,17 @@ def _place_all(units, sources, results, translator, dnt) -> list[Any]:
     ]
 
 
-def _unit_memory(translator: Any, dnt: tuple[str, ...]):
+def _unit_memory_key(translator: Translator, dnt: tuple[str, ...]):
     """The translation memory and its key for whole units, when the translator has one.
 
     A unit seen before (same model, revision, direction, decoding, do-not-translate
     terms) comes back whole: no sentence splitting, no spaCy model to load, which is
     what makes a rerun of an unchanged article fast.
     """
-    memory = getattr(translator, "memory", None)
-    if memory is None or not hasattr(translator, "key"):
+    found = translator.unit_memory()
+    if found is None:
         return None, None
-    model, revision, direction, settings = translator.key({})
+    memory, (model, revision, direction, settings) = found
     return memory, (model, revision, direction + ":unit", f"{settings}|dnt={json.dumps(sorted(dnt))}|codes-protected")
 
 
@@ -88,17 +86,17 @@ def protected_texts(units) -> list[str]:
     return list(found)
 
 
-def _translate_units(sources: list[str], translator: Any, lang: str, dnt: tuple[str, ...],
+def _translate_texts(sources: list[str], translator: Translator, lang: str, dnt: tuple[str, ...],
                      protected: tuple[str, ...] = ()) -> list[TranslationResult]:
-    memory, key = _unit_memory(translator, dnt)
+    memory, key = _unit_memory_key(translator, dnt)
     known: dict[str, str] = memory.lookup(key, sources) if memory else {}
     todo = list(dict.fromkeys(s for s in sources if s not in known))
     terms = dnt + tuple(t for t in protected if t not in dnt)
-    fresh = dict(zip(todo, translate_texts(todo, translator, _splitter(lang), dnt_terms=terms))) if todo else {}
+    fresh = dict(zip(todo, translate_texts(todo, translator, SentenceSplitter(lang), dnt_terms=terms))) if todo else {}
     if memory and fresh:
         memory.store(key, ((s, json.dumps(asdict(r), ensure_ascii=False)) for s, r in fresh.items()))
     if known:
-        translator.cache_hits = getattr(translator, "cache_hits", 0) + sum(1 for s in sources if s in known)
+        translator.cache_hits += sum(1 for s in sources if s in known)
     return [fresh[s] if s in fresh else TranslationResult(**json.loads(known[s])) for s in sources]
 
 
@@ -189,18 +187,16 @@ def _keep_edge_whitespace(source: str, target: str) -> str:
     return target
 
 
-def translate_documents(docs: list[Document], translator: Any, ctxs: list[Any]) -> dict[str, int]:
-    """Fill ``target``/``target_codes``/``flags`` of every unit of ``docs``, in one model pass.
+def translate_units(units: list[TextUnit], translator: Translator, source_lang: str, config: dict[str, Any]) -> list[UnitWork]:
+    """Fill ``target``/``target_codes``/``flags`` of every unit, in one model pass; what each unit took.
 
-    All units of all documents go to the model together (sentences batched by
-    length across articles); each document's counts go to its context.
+    All units (of one article or of several) go to the model together: the
+    backend sorts every sentence by length for throughput.
     """
-    config = ctxs[0].config
     dnt = tuple(config["translate"]["do_not_translate"])
-    units = [u for doc in docs for u in doc.units]
     sources = [_model_source(u) for u in units]
     pieces = [p for src in sources for p in src.split("\n")]
-    translated = _translate_units(pieces, translator, ctxs[0].source_lang, dnt, tuple(protected_texts(units)))
+    translated = _translate_texts(pieces, translator, source_lang, dnt, tuple(protected_texts(units)))
     translated = [_never_empty(src, r) for src, r in zip(pieces, translated)]
     results = []
     for src in sources:  # join the lines of HTML units back, one result per unit
@@ -208,20 +204,11 @@ def translate_documents(docs: list[Document], translator: Any, ctxs: list[Any]) 
         results.append(_join_results(translated[:n]))
         translated = translated[n:]
     placements = _place_all(units, sources, results, translator, dnt)
-    by_unit = {id(u): (r, p) for u, r, p in zip(units, results, placements)}
-    totals = {"units": 0, "sentences": 0, "source_tokens": 0, "target_tokens": 0}
-    for doc, ctx in zip(docs, ctxs):
-        counts = {"units": len(doc.units), "sentences": 0, "source_tokens": 0, "target_tokens": 0}
-        for unit in doc.units:
-            result, placement = by_unit[id(unit)]
-            target = _keep_edge_whitespace(unit.text, result.target)
-            codes = _whole_unit_codes(unit, target, placement.codes)
-            unit.target, unit.target_codes = repair_boundaries(target, codes)
-            unit.flags = list(result.flags) + list(placement.flags)
-            counts["sentences"] += result.sentences
-            counts["source_tokens"] += result.source_tokens
-            counts["target_tokens"] += result.target_tokens
-        ctx.work.update(counts)
-        for key in totals:
-            totals[key] += counts[key]
-    return totals
+    work = []
+    for unit, result, placement in zip(units, results, placements):
+        target = _keep_edge_whitespace(unit.text, result.target)
+        codes = _whole_unit_codes(unit, target, placement.codes)
+        unit.target, unit.target_codes = repair_boundaries(target, codes)
+        unit.flags = list(result.flags) + list(placement.flags)
+        work.append(UnitWork(result.source_tokens, result.target_tokens, result.sentences))
+    return work

@@ -43,21 +43,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import BitextError
+from ..formats.run_folder import ArticleData, RunFolder, load_article
 from .markup import check_edit, scan_mode, segments
 from .rebuild import rebuild_run
-from .store import (
-    DB_NAME,
-    STATUSES,
-    ArticleData,
-    Conflict,
-    ReviewedPair,
-    ReviewStore,
-    RunFolder,
-    load_article,
-    progress,
-    reviewed,
-    reviewed_pairs,
-)
+from .store import DB_NAME, STATUSES, Conflict, ReviewedPair, ReviewStore, progress, reviewed, reviewed_pairs
 
 HERE = Path(__file__).resolve().parent
 MAX_TEXT = 200_000  # characters in an edit or a note: far above any paragraph, far below a memory problem

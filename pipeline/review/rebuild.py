@@ -21,30 +21,24 @@ each pair's status and note (TMX: ``<note>`` and ``<prop>``), and listed in
 from __future__ import annotations
 
 import copy
-import json
 import re
 import sys
 import threading
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..errors import BitextError
-from ..markdown.encoding import encode_article, write_atomic
+from ..executors.manifest import read_manifest, write_manifest
+from ..files import write_atomic
+from ..formats.run_folder import RunArticle, RunFolder, load_article
+from ..formats.tmx import write_tmx
+from ..markdown.encoding import encode_article
 from ..markdown.hugo_keys import front_matter_bounds
+from ..markdown.render import fill_with_spans, shift_spans
 from ..pairs import Pair, write_pairs_jsonl
 from .markup import check_edit
-from .store import (
-    DB_NAME,
-    Article,
-    ReviewStore,
-    RunFolder,
-    load_article,
-    render_with_lines,
-    reviewed_pairs,
-)
+from .store import DB_NAME, ReviewStore, reviewed_pairs
 
 _manifest_lock = threading.Lock()
 
@@ -80,7 +74,7 @@ class ArticleRebuild:
         return text
 
 
-def rebuild_article(folder: RunFolder, store: ReviewStore, article: Article) -> ArticleRebuild:
+def rebuild_article(folder: RunFolder, store: ReviewStore, article: RunArticle) -> ArticleRebuild:
     """Rebuild one article, its pairs.jsonl and its pairs.tmx."""
     result = ArticleRebuild(index=article.index, name=article.name)
     data = load_article(folder, article)
@@ -118,15 +112,13 @@ def rebuild_article(folder: RunFolder, store: ReviewStore, article: Article) -> 
         result.pending += pair.status not in ("approved", "rejected")
         out_pairs.append(pair)
 
-    text, lines = render_with_lines(doc)
+    article_path = folder.article_path(article)
+    text, lines = _keep_hugo_keys(article_path, *fill_with_spans(doc), folder.manifest())
     for pair in out_pairs:
         spans = [lines[i] for i in pair.unit_ids if i in lines]
         if spans and pair.tgt_lines is not None:
             pair.tgt_lines = [min(s[0] for s in spans), max(s[1] for s in spans)]
-
-    article_path = folder.article_path(article)
-    text = _keep_hugo_keys(article_path, text, folder.manifest())
-    write_atomic(article_path, encode_article(text, doc.metadata.get("encoding", {})))
+    write_atomic(article_path, encode_article(text, doc.encoding))
     pairs_path = folder.pairs_path(article)
     tmx_path = folder.tmx_path(article)
     write_pairs_jsonl(pairs_path, out_pairs)
@@ -171,108 +163,48 @@ def reinsert_command(run_dir: Path) -> int:
     return 1 if any(r.error or r.edits_refused for r in results) else 0
 
 
-def _keep_hugo_keys(previous_path: Path, text: str, manifest: dict[str, Any]) -> str:
-    """Carry over the Hugo keys the run added to the translated front matter.
+def _keep_hugo_keys(previous_path: Path, text: str, lines: dict[str, list[int]],
+                    manifest: dict[str, Any]) -> tuple[str, dict[str, list[int]]]:
+    """Carry over the Hugo keys the run added to the translated front matter; the units' lines after that.
 
-    The run's hugo stage adds ``translationKey``, ``draft`` and the
-    translated-by key after filling the skeleton, so translated.json does not
-    have them: they are copied, line for line, from the article being
-    replaced, where the source did not have them already (as ``hugo.add_keys``
+    The run's hugo stage plans ``translationKey``, ``draft`` and the
+    translated-by key after translated.json is written, so it does not have
+    them: they are copied, line for line, from the article being replaced,
+    where the source did not have them already (as ``hugo_keys.add_keys``
     does). Nothing is re-derived, so the rebuild needs neither the source file
     nor the run's settings.
     """
     try:
         previous = previous_path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError):
-        return text
+        return text, lines
     old_bounds = front_matter_bounds(previous)
     if old_bounds is None:
-        return text
+        return text, lines
     hugo = (manifest.get("config") or {}).get("hugo") or {}
     names = ["translationKey", "draft"] + ([str(hugo["translated_by_key"])] if hugo.get("translated_by_key") else [])
     bounds = front_matter_bounds(text)
     body = text[bounds[1] : bounds[2]] if bounds else ""
-    lines = []
+    keys = []
     for name in names:
         key = re.compile(r"^" + re.escape(name) + r"\s*[:=].*$", re.M)
         found = key.search(previous, old_bounds[1], old_bounds[2])
         if found and not key.search(body):
-            lines.append(found.group(0) + "\n")
-    if not lines:
-        return text
+            keys.append(found.group(0) + "\n")
+    if not keys:
+        return text, lines
     if bounds is None:  # the run made a front matter for its keys: make the same one
         fence = "---" if old_bounds[0] == "yaml" else "+++"
-        return f"{fence}\n{''.join(lines)}{fence}\n\n" + text
-    return text[: bounds[1]] + "".join(lines) + text[bounds[1] :]
+        return f"{fence}\n{''.join(keys)}{fence}\n\n" + text, shift_spans(lines, 1, len(keys) + 3)
+    return text[: bounds[1]] + "".join(keys) + text[bounds[1] :], shift_spans(lines, 2, len(keys))
 
 
 def _list_outputs(folder: RunFolder, index: int, paths: dict[str, Path]) -> None:
     """Add pairs/tmx to the article's outputs in run.json if they are not there yet."""
     with _manifest_lock:
-        manifest = json.loads(folder.manifest_path.read_text(encoding="utf-8"))
+        manifest = read_manifest(folder.root)
         outputs = manifest["articles"][index].setdefault("outputs", {})
         missing = {k: str(p.relative_to(folder.root)) for k, p in paths.items() if k not in outputs}
         if missing:
             outputs.update(missing)
-            write_atomic(folder.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-
-
-# ---------------------------------------------------------------- TMX
-
-
-def write_tmx(path: Path, pairs: list[Pair], srclang: str, tgtlang: str) -> None:
-    """The align stage's TMX writer when it is there; else a TMX 1.4b writer of our own."""
-    try:
-        from ..formats.tmx import write_tmx as stage_write_tmx
-    except ImportError:
-        stage_write_tmx = None
-    if stage_write_tmx is not None:
-        stage_write_tmx(path, pairs, srclang, tgtlang)
-    else:
-        write_atomic(path, tmx_bytes(pairs, srclang, tgtlang))
-
-
-_XML_ILLEGAL = dict.fromkeys([c for c in range(0x20) if c not in (9, 10, 13)] + [0xFFFE, 0xFFFF])
-
-
-def _xml_text(text: str) -> str:
-    return text.translate(_XML_ILLEGAL)
-
-
-def tmx_bytes(pairs: list[Pair], srclang: str, tgtlang: str) -> bytes:
-    """TMX 1.4b: one ``<tu>`` per pair; markup kept as escaped text; review and QA as ``<prop>``/``<note>``.
-
-    Each ``<tu>`` has ``<prop type="x-status">``, ``x-kind``, ``x-type``, one
-    ``x-flag`` per QA flag (``code: reason``) and the editor's note as
-    ``<note>``: OmegaT and Okapi show notes and keep props they do not know.
-    """
-    root = ET.Element("tmx", version="1.4")
-    ET.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "bitext",
-            "creationtoolversion": __version__,
-            "segtype": "paragraph",
-            "o-tmf": "bitext",
-            "adminlang": "en",
-            "srclang": srclang,
-            "datatype": "markdown",
-        },
-    )
-    body = ET.SubElement(root, "body")
-    lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    for p in pairs:
-        tu = ET.SubElement(body, "tu", tuid=_xml_text(p.id))
-        for ptype, value in (("x-status", p.status), ("x-kind", p.kind), ("x-type", p.type)):
-            ET.SubElement(tu, "prop", type=ptype).text = _xml_text(str(value))
-        for f in p.flags:
-            ET.SubElement(tu, "prop", type="x-flag").text = _xml_text(f"{f.get('code', '')}: {f.get('reason', '')}")
-        if p.note:
-            ET.SubElement(tu, "note").text = _xml_text(p.note)
-        for language, text in ((srclang, p.src), (tgtlang, p.tgt)):
-            if text:
-                tuv = ET.SubElement(tu, "tuv", {lang: language})
-                ET.SubElement(tuv, "seg").text = _xml_text(text)
-    ET.indent(root, space=" ")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
+            write_manifest(folder.root, manifest)

@@ -6,13 +6,17 @@ fields kept and the translation added as ``<text_field>_<target lang>``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from ..document import SourceEncoding
 from ..errors import BitextError
-from ..markdown.encoding import write_atomic
-from .site import Article
+from ..files import write_atomic
+from ..markdown.encoding import read_text
+from .article import Article
 
 
 def read_jsonl(path: Path, text_field: str) -> list[dict[str, Any]]:
@@ -43,15 +47,69 @@ def read_dataset(name: str, split: str | None) -> list[dict[str, Any]]:
     return [dict(row) for row in data]
 
 
-def record_articles(records: list[dict[str, Any]], source: str, text_field: str, lang: str) -> list[Article]:
+@dataclass
+class RecordsOutput:
+    """The translated records of a run, written once every article is done (``finish``)."""
+
+    name: str  # the input's name: news.jsonl -> news.<lang>.jsonl
+    records: list[dict[str, Any]]
+    text_field: str
+    target_lang: str
+    as_dataset: bool
+    translations: dict[int, str | None] = field(default_factory=dict)
+
+    def finish(self, out_dir: Path) -> dict[str, str]:
+        """Write the records; what run.json's ``outputs`` lists for them."""
+        written = write_records(out_dir, self.name, self.records, self.translations, self.text_field,
+                                self.target_lang, self.as_dataset)
+        return {"records": str(written.relative_to(out_dir))}
+
+
+@dataclass
+class RecordArticle(Article):
+    """A record's text field, translated like an article; the translation goes back into its record."""
+
+    text: str = ""
+    index: int = 0  # the record's index in its file or dataset
+    output: RecordsOutput | None = None
+    translated: str | None = None
+
+    is_hugo_page: ClassVar[bool] = False  # news text, not a page of a Hugo site
+
+    def read(self) -> tuple[str, SourceEncoding]:
+        if not self.text.strip():
+            raise BitextError("the record's text field is empty or missing: nothing to translate", path=str(self.source))
+        return read_text(self.text)
+
+    def fingerprint(self) -> str | None:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def write_translation(self, text: str, encoding: SourceEncoding, target_path: Path) -> Path | None:
+        """Kept for the records file (written with the others at the end), not written as an article."""
+        self.translated = text
+        return None
+
+    def manifest_fields(self) -> dict[str, Any]:
+        return {"record": self.index}
+
+    def marker_fields(self) -> dict[str, Any]:
+        return {} if self.translated is None else {"result_text": self.translated}
+
+    def completed(self, marker: dict[str, Any]) -> None:
+        if self.output is not None:
+            self.output.translations[self.index] = marker.get("result_text")
+
+
+def record_articles(records: list[dict[str, Any]], source: str, lang: str, output: RecordsOutput) -> list[RecordArticle]:
+    """One article per record, named ``<input name>#<record id>``."""
     articles = []
     for n, record in enumerate(records):
-        text = record.get(text_field)
+        text = record.get(output.text_field)
         if not isinstance(text, str):
             text = ""  # the article fails alone, with a clear reason
         ident = record.get("id", n)
         name = f"{Path(source).name}#{ident}"
-        articles.append(Article(Path(name), lang, Path("records") / f"{n:06d}.md", text=text, record=n))
+        articles.append(RecordArticle(Path(name), lang, Path("records") / f"{n:06d}.md", text=text, index=n, output=output))
     return articles
 
 
@@ -62,8 +120,8 @@ def translated_field(text_field: str, target_lang: str) -> str:
 def write_records(out_dir: Path, name: str, records: list[dict[str, Any]], translations: dict[int, str | None],
                   text_field: str, target_lang: str, as_dataset: bool) -> Path:
     """The records in their order, other fields kept, the translation added (None where it failed)."""
-    field = translated_field(text_field, target_lang)
-    rows = [dict(r, **{field: translations.get(n)}) for n, r in enumerate(records)]
+    field_name = translated_field(text_field, target_lang)
+    rows = [dict(r, **{field_name: translations.get(n)}) for n, r in enumerate(records)]
     if as_dataset:
         import datasets
 

@@ -21,22 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BitextError
+from .article import Article
 
 _SITE_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
 _SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>[a-z]{2}(?:-[a-z]{2})?)\.(?P<ext>md|markdown)$", re.I)
 _MARKDOWN = (".md", ".markdown")
-
-
-@dataclass
-class Article:
-    """One article of the run: its source, language, and where its translation goes."""
-
-    source: Path
-    source_lang: str
-    target: Path  # the translated file, relative to the output root (or absolute with --in-place)
-    existing_translation: Path | None = None  # a translation already present in the content tree
-    text: str | None = None  # a record's text (JSONL / datasets input) instead of a file
-    record: int | None = None  # the record's index in its file or dataset
 
 
 @dataclass

@@ -1,50 +1,49 @@
-"""hugo: plan the Hugo front matter keys of the translated file (translationKey, draft, translator)."""
+"""hugo: plan the Hugo front matter keys of the translated file (translationKey, draft, translator).
+
+``translationKey`` is how Hugo links two versions of a page; the source's key
+is kept, or one is derived from the file name (and, with ``--in-place`` only,
+added to the source too). Only translations that change the language get
+keys, and only pages of a Hugo site: identity must reproduce the source byte
+for byte, pseudo keeps the front matter as it is, and a JSONL record is no page.
+"""
 from __future__ import annotations
 
 from ..document import Document
-from ..markdown.encoding import write_atomic
-from .base import ArticleContext
+from ..files import write_atomic
+from ..markdown.hugo_keys import add_keys, derive_key, translation_key
+from .base import ArticleContext, Stage
 
 
-class HugoFrontMatterStage:
-    """Plan the Hugo keys of the translated file (translationKey, draft, translator).
-
-    Only model translations get them: ``identity`` must reproduce the source
-    byte for byte and ``pseudo`` must keep the front matter as it is.
-    """
+class HugoFrontMatterStage(Stage):
+    """Plan the Hugo keys of the translated file; reinsert writes them."""
 
     name = "hugo"
+    adds = ("hugo_keys",)
 
     def run(self, doc: Document, ctx: ArticleContext) -> Document:
-        from ..markdown.hugo_keys import derive_key, translation_key
+        if ctx.translator.changes_language and ctx.article.is_hugo_page:
+            doc.hugo_keys = self._keys(ctx)
+        else:
+            doc.hugo_keys = {}
+        return doc
 
+    def _keys(self, ctx: ArticleContext) -> dict[str, object]:
         hugo = ctx.config["hugo"]
-        backend = getattr(ctx.translator, "name", "identity")
         keys: dict[str, object] = {}
-        if backend in ("identity", "pseudo"):
-            doc.metadata["hugo_keys"] = keys
-            return doc
-        if ctx.text is not None:  # records are not Hugo files
-            doc.metadata["hugo_keys"] = keys
-            return doc
-        source_text = ctx.source.read_text(encoding="utf-8", errors="replace")
         if hugo["translation_key"]:
-            existing = translation_key(source_text)
+            existing = translation_key(ctx.source.read_text(encoding="utf-8", errors="replace"))
             keys["translationKey"] = existing or derive_key(ctx.source)
             if existing is None and ctx.in_place:
                 self._add_to_source(ctx, keys["translationKey"])
         if hugo["draft"]:
             keys["draft"] = True
         if hugo["translated_by_key"]:
-            keys[hugo["translated_by_key"]] = getattr(ctx.translator, "model_id", backend)
-        doc.metadata["hugo_keys"] = keys
-        return doc
+            keys[hugo["translated_by_key"]] = ctx.translator.model_id
+        return keys
 
     @staticmethod
     def _add_to_source(ctx: ArticleContext, key: str) -> None:
         """With --in-place only: Hugo needs the same translationKey in both files."""
-        from ..markdown.hugo_keys import add_keys
-
         data = ctx.source.read_bytes()
         text = data.decode("utf-8-sig")
         crlf = "\r\n" in text
@@ -54,4 +53,4 @@ class HugoFrontMatterStage:
         if data.startswith(b"\xef\xbb\xbf"):
             updated = "\ufeff" + updated
         write_atomic(ctx.source, updated.encode("utf-8"))
-        ctx.flags.append("translationKey added to the source file")
+        ctx.entry.setdefault("flags", []).append("translationKey added to the source file")

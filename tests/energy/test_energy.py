@@ -424,7 +424,7 @@ def test_run_of_the_sample_article_logs_every_stage(tmp_path, capsys):
     assert manifest["outputs"]["energy"] == "energy.jsonl"
     records = read(out)
     stages, total = records[:-1], records[-1]
-    assert [r["stage"] for r in stages] == ["extract", "translate", "hugo", "align", "reinsert"]
+    assert [r["stage"] for r in stages] == ["extract", "translate", "hugo", "reinsert", "align"]
     assert total["stage"] == "total"
     for r in records:
         start, end = datetime.fromisoformat(r["started_at"]), datetime.fromisoformat(r["ended_at"])

@@ -68,7 +68,7 @@ def test_sample_emoji_are_restored(sample):
 
 @needs_sample
 def test_sample_mojibake_repair_is_recorded(sample):
-    repair = sample.metadata["encoding"]["mojibake"]
+    repair = sample.encoding.mojibake
     assert repair["repaired"] is True
     assert 2 in repair["lines"]  # the title line
     assert any("macroman" in "".join(step).replace("_", "") for step in repair["steps"])
@@ -185,7 +185,7 @@ def test_front_matter_only_and_no_front_matter():
     assert texts(extract("---\ntitle: Seul\n---\n")) == ["Seul"]
     assert texts(extract("---\ntitle: Seul\n---")) == ["Seul"]
     doc = extract("Just text.\n")
-    assert doc.metadata["front_matter"] is None and texts(doc) == ["Just text."]
+    assert doc.front_matter is None and texts(doc) == ["Just text."]
 
 
 # ------------------------------------------------------------------ markdown blocks
@@ -401,7 +401,7 @@ def test_shortcode_spanning_lines():
 
 def _roundtrip(path: Path) -> bytes:
     doc = extract_file(path, load_config())
-    return encode_article(fill_skeleton(doc), doc.metadata["encoding"])
+    return encode_article(fill_skeleton(doc), doc.encoding)
 
 
 @pytest.mark.parametrize(
@@ -418,7 +418,7 @@ def test_line_ends_bom_and_final_newline_are_kept(tmp_path, data):
     path = tmp_path / "a.fr.md"
     path.write_bytes(data)
     assert _roundtrip(path) == data
-    assert extract_file(path, load_config()).metadata["front_matter"] == "yaml"
+    assert extract_file(path, load_config()).front_matter == "yaml"
 
 
 def test_crlf_article_units_have_no_carriage_returns(tmp_path):
@@ -426,7 +426,7 @@ def test_crlf_article_units_have_no_carriage_returns(tmp_path):
     path.write_bytes(b"---\r\ntitle: CRLF\r\n---\r\n\r\nLine one\r\nline two.\r\n")
     doc = extract_file(path, load_config())
     assert texts(doc) == ["CRLF", "Line one\nline two."]
-    assert doc.metadata["encoding"]["newline"] == "\r\n"
+    assert doc.encoding.newline == "\r\n"
 
 
 def test_windows_1252_file_is_decoded_with_a_warning(tmp_path, caplog):
@@ -435,7 +435,7 @@ def test_windows_1252_file_is_decoded_with_a_warning(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="bitext"):
         doc = extract_file(path, load_config())
     assert texts(doc) == ["Été à Noël", "Café « crème » – 5 €."]
-    assert doc.metadata["encoding"]["decoded_as"] == "windows-1252"
+    assert doc.encoding.decoded_as == "windows-1252"
     assert any("Windows-1252" in r.getMessage() for r in caplog.records)
     assert "ancien.fr.md:2" in caplog.text
 
@@ -445,7 +445,7 @@ def test_mojibake_is_repaired_and_recorded(tmp_path):
     path.write_text("---\ntitle: Le marchÃ© de nuit\n---\n\nÃ‰tÃ© comme hiver.\n", encoding="utf-8")
     doc = extract_file(path, load_config())
     assert texts(doc) == ["Le marché de nuit", "Été comme hiver."]
-    assert doc.metadata["encoding"]["mojibake"]["lines"] == [2, 5]
+    assert doc.encoding.mojibake["lines"] == [2, 5]
 
 
 def test_clean_curly_quotes_and_ligatures_stay_as_written(tmp_path):

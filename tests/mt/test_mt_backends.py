@@ -20,8 +20,8 @@ import pytest
 from support.paths import ROOT
 
 from pipeline.mt import segment
-from pipeline.mt.base import ModelUnavailable
-from pipeline.mt.factory import build_translator
+from pipeline.mt.base import ModelUnavailable, Translator
+from pipeline.mt.registry import build_translator
 from pipeline.mt.guards import protect, restore, translate_texts
 from pipeline.mt.marian import Decoding, default_model
 from pipeline.mt.memory import CachedTranslator, TranslationMemory
@@ -63,8 +63,10 @@ def fr_splitter():
 # -- scripted translators ---------------------------------------------------
 
 
-class FakeRecordingTranslator:
+class FakeRecordingTranslator(Translator):
     """Wraps a real translator and records every string sent to it."""
+
+    accepts_decoding_overrides = True
 
     def __init__(self, inner):
         self.inner, self.name, self.model_id = inner, "fake-recording", inner.model_id
@@ -81,8 +83,10 @@ class FakeRecordingTranslator:
         return {"backend": self.name}
 
 
-class FakeScriptedTranslator:
+class FakeScriptedTranslator(Translator):
     """Answers from ``script(text, overrides)``; records the calls."""
+
+    accepts_decoding_overrides = True
 
     name = "fake-scripted"
     model_id = "fake"
@@ -111,7 +115,7 @@ class FakeLoopingTranslator(FakeScriptedTranslator):
         super().__init__(script)
 
 
-class FakeNoOverridesTranslator:
+class FakeNoOverridesTranslator(Translator):
     """A backend without decoding settings (like pseudo): translate(batch) only."""
 
     name, model_id = "fake-no-overrides", "fake"
@@ -436,7 +440,7 @@ def test_factory_rejects_unknown_backends_and_settings(tiny_marian_dir, tmp_path
 def test_heavy_libraries_load_only_when_a_backend_is_built():
     code = (
         "import sys\n"
-        "import pipeline.mt.marian, pipeline.mt.ct2, pipeline.mt.factory, pipeline.mt.guards\n"
+        "import pipeline.mt.marian, pipeline.mt.ct2, pipeline.mt.registry, pipeline.mt.guards\n"
         "import pipeline.mt.memory, pipeline.mt.segment\n"
         "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2', 'spacy') if m in sys.modules))\n"
     )

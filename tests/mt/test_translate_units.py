@@ -1,23 +1,16 @@
 """The translate stage's care around inline codes, with fake translators written for the tests."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from pipeline.config import load_config
 from pipeline.markdown.extract import extract_text
 from pipeline.markdown.inline import render_inline, scan_inline
 from pipeline.markdown.render import fill_skeleton
+from pipeline.mt.base import Translator
 from pipeline.mt.guards import TranslationResult
-from pipeline.mt.units import (
-    _keep_edge_whitespace,
-    _never_empty,
-    protected_texts,
-    repair_boundaries,
-    translate_documents,
-)
+from pipeline.mt.units import _keep_edge_whitespace, _never_empty, protected_texts, repair_boundaries
 
 
-class FakeScriptedTranslator:
+class FakeScriptedTranslator(Translator):
     """Known sentence -> known translation; anything else comes back unchanged. Counts calls."""
 
     name = "fake"
@@ -41,8 +34,7 @@ def _translate(markdown: str, script: dict[str, str]):
     config = load_config()
     doc = extract_text(markdown, "a.fr.md", config, "fr")
     translator = FakeScriptedTranslator(script)
-    ctx = SimpleNamespace(config=config, source_lang="fr", work={})
-    translate_documents([doc], translator, [ctx])
+    translator.translate_units(doc.units, "fr", config)
     return doc, translator
 
 

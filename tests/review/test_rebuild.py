@@ -12,8 +12,10 @@ from support.structure import assert_structure_kept
 
 from pipeline.errors import BitextError
 from pipeline.pairs import read_pairs_jsonl
-from pipeline.review.rebuild import reinsert_command, tmx_bytes
-from pipeline.review.store import DB_NAME, ReviewStore, RunFolder, load_article
+from pipeline.formats.run_folder import RunFolder, load_article
+from pipeline.formats.tmx import read_tmx
+from pipeline.review.rebuild import reinsert_command
+from pipeline.review.store import DB_NAME, ReviewStore
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -114,20 +116,18 @@ def test_bad_run_folder(tmp_path):
         reinsert_command(tmp_path)
 
 
-def test_tmx_keeps_markup_as_text_and_survives_odd_characters(tmp_path):
+def test_tmx_keeps_notes_and_markup_and_survives_odd_characters(tmp_path):
+    """The rebuilt TMX comes from the one TMX writer (``formats.tmx``): an editor's note with
+    markup-like text and a control character survives as text, and every pair keeps its source."""
     run = make_run(tmp_path)
+    article, pair = _pair(run, "l'objectif reste")
+    ReviewStore(run / DB_NAME).update(article, pair, {"note": "a <b>note</b> & a control char \x07"})
+    assert reinsert_command(run) == 0
     folder = RunFolder(run)
-    pairs = copy.deepcopy(load_article(folder, folder.article(0)).pairs)
-    pairs[0].note = "a <b>note</b> & a control char \x07"
-    root = ET.fromstring(tmx_bytes(pairs, "fr", "en"))
-    assert root.get("version") == "1.4"
-    header = root.find("header")
-    for attr in ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype"):
-        assert header.get(attr)
-    tus = root.findall("body/tu")
-    assert tus[0].find("note").text == "a <b>note</b> & a control char "
-    srcs = [tu.find("tuv/seg").text for tu in tus]
-    assert srcs == [p.src for p in pairs]
+    back = read_tmx(folder.tmx_path(folder.article(0)))
+    [noted] = [p for p in back if p.id == pair.id]
+    assert noted.note == "a <b>note</b> & a control char \ufffd"  # XML cannot hold U+0007
+    assert [p.src for p in back] == [p.src for p in load_article(folder, folder.article(0)).pairs]
 
 
 def test_in_place_runs_rebuild_the_article_in_the_content_tree(tmp_path):

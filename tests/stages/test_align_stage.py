@@ -16,7 +16,9 @@ from pipeline.formats.tmx import read_tmx
 from pipeline.markdown.extract import extract_text
 from pipeline.markdown.render import fill_skeleton, render_unit
 from pipeline.pairs import read_pairs_jsonl
-from pipeline.stages.align import AlignStage, target_lines, translation_pairs
+from pipeline.align.pairs import translation_pairs
+from pipeline.markdown.render import render_article
+from pipeline.stages.align import AlignStage
 
 ARTICLE = """---
 title: "Un **petit** article"
@@ -99,14 +101,14 @@ def test_target_lines_follow_the_filled_skeleton_and_the_hugo_keys():
     doc = _doc()
     for u in doc.units:  # a "translation" that changes line counts: every unit twice as long
         u.target, u.target_codes = u.text + " " + u.text, list(u.codes)
-    lines = target_lines(doc)
+    lines = render_article(doc)[1]
     text = fill_skeleton(doc).split("\n")
     for u in doc.units:
         a, b = lines[u.id]
         assert render_unit(u) in "\n".join(text[a - 1 : b])
-    doc.metadata["hugo_keys"] = {"translationKey": "post", "draft": True}
-    shifted = target_lines(doc)
-    keyed = add_keys(fill_skeleton(doc), doc.metadata["hugo_keys"]).split("\n")
+    doc.hugo_keys = {"translationKey": "post", "draft": True}
+    shifted = render_article(doc)[1]
+    keyed = add_keys(fill_skeleton(doc), doc.hugo_keys).split("\n")
     moved = 0
     for u in doc.units:
         a, b = shifted[u.id]
@@ -140,7 +142,7 @@ def test_stage_records_outputs_and_work(tmp_path):
     outputs = {}
     ctx = SimpleNamespace(
         source=tmp_path / "post.fr.md", source_lang="fr", target_lang="en", work_dir=tmp_path / "w", work={},
-        record_output=lambda key, path: outputs.__setitem__(key, path),
+        record_output=lambda key, path: outputs.__setitem__(key, path), translator=SimpleNamespace(changes_language=True),
     )
     assert AlignStage().run(doc, ctx) is doc
     assert AlignStage.name == "align"

@@ -119,7 +119,7 @@ def test_energy_record_of_translate_has_rates(tmp_path, tiny_marian_dir, greedy_
     assert translate["target_tokens"] > 0 and translate["tokens_per_s"] > 0
     assert translate["joules_per_target_token"] >= 0
     assert translate["signature"]["backend"] == "marian" and translate["signature"]["beams"] == 1
-    assert [r["stage"] for r in records] == ["extract", "translate", "hugo", "align", "reinsert", "total"]
+    assert [r["stage"] for r in records] == ["extract", "translate", "hugo", "reinsert", "align", "total"]
 
 
 NO_NETWORK_CHILD = r"""
@@ -162,4 +162,4 @@ def test_whole_run_makes_no_network_access(tmp_path, tiny_marian_dir, greedy_con
     manifest = json.loads((out / "run.json").read_text())
     assert manifest["articles"][0]["status"] == "done" and manifest["model_calls"] > 0
     stages = [json.loads(line)["stage"] for line in (out / "energy.jsonl").read_text().splitlines()]
-    assert stages == ["extract", "translate", "hugo", "align", "reinsert", "total"]
+    assert stages == ["extract", "translate", "hugo", "reinsert", "align", "total"]

@@ -26,11 +26,10 @@ def _id(p: Path) -> str:
 def _without_align(monkeypatch):
     """Runs here skip the align stage: it loads spaCy (seconds) and pairs sentences,
     which has nothing to do with extract -> reinsert; its own tests cover it."""
-    import pipeline.executors.local as runner
+    import pipeline.stages as stages
 
-    original = getattr(runner, "default_stages", None)
-    if original is not None:
-        monkeypatch.setattr(runner, "default_stages", lambda: [s for s in original() if getattr(s, "name", "") != "align"])
+    original = stages.default_stages
+    monkeypatch.setattr(stages, "default_stages", lambda: [s for s in original() if s.name != "align"])
 
 
 @pytest.fixture(scope="module")
