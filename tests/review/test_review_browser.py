@@ -6,59 +6,18 @@ the real app under uvicorn, in a thread, on a free port.
 """
 from __future__ import annotations
 
-import threading
-import time
 import xml.etree.ElementTree as ET
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
+from support.browser import CHROMIUM, browser, serving  # noqa: F401 (browser is a fixture)
 from support.paths import ROOT
-from support.review_run import ARTICLE, EDIT, HOSTILE, free_port, make_run
+from support.review_run import ARTICLE, EDIT, HOSTILE, make_run
 from support.structure import assert_structure_kept
-
-from pipeline.review.app import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium (apt-get install chromium; CI installs it)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import (
-        sync_playwright,  # here, not at the top: a missing chromium skips first
-    )
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
-@contextmanager
-def serving(run: Path):
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(run), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "review server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture

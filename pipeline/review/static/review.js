@@ -83,6 +83,12 @@
 
   // ------------------------------------------------------------ the article page
   const main = document.getElementById("pairs");
+  // The header is sticky and wraps to several lines on narrow screens: a pair scrolled into view
+  // must stop below it, whatever its height (review.css: scroll-margin-top of .pair).
+  const header = document.querySelector("header.top");
+  const keepHeaderHeight = () => document.documentElement.style.setProperty("--header-height", header.offsetHeight + "px");
+  keepHeaderHeight();
+  new ResizeObserver(keepHeaderHeight).observe(header);
   const apiUrl = "/api/articles/" + main.dataset.article + "/pairs";
   const rows = Array.from(main.querySelectorAll("article.pair"));
   const flagFilter = document.getElementById("flag-filter");
@@ -156,14 +162,17 @@
   // ---------------------------------------------------------- selection
   const visible = () => rows.filter((r) => !r.hidden);
 
-  function select(row, scroll = true) {
+  // ``remember``: put the pair in the address (#p3), so a reload comes back to it. Not for the
+  // first pair chosen by default: the browser scrolls to an address's pair once the page has
+  // loaded, which would move the page under the reviewer's eyes.
+  function select(row, scroll = true, remember = true) {
     if (!row) return;
     if (current) current.classList.remove("current");
     current = row;
     row.classList.add("current");
     if (scroll) row.scrollIntoView({ block: "nearest" });
     if (!editing()) row.focus({ preventScroll: true });
-    history.replaceState(null, "", location.pathname + location.search + "#" + row.id);
+    if (remember) history.replaceState(null, "", location.pathname + location.search + "#" + row.id);
   }
 
   function move(step) {
@@ -224,7 +233,12 @@
   applyFilters(false);
 
   // ---------------------------------------------------------- actions
-  const editing = () => document.activeElement && document.activeElement.tagName === "TEXTAREA";
+  // A textarea just hidden (Esc, save) still holds the focus until the browser's next layout:
+  // it does not count, or the pair would not get the focus back and the next key would be lost.
+  const editing = () => {
+    const el = document.activeElement;
+    return Boolean(el && el.tagName === "TEXTAREA" && !el.closest("[hidden]"));
+  };
 
   function setStatus(row, status) {
     // Move on at once, as CAT tools do on "confirm": the save follows in the background and
@@ -384,5 +398,5 @@
   });
 
   const fromHash = location.hash && document.getElementById(location.hash.slice(1));
-  select(fromHash && !fromHash.hidden ? fromHash : visible()[0], Boolean(fromHash));
+  select(fromHash && !fromHash.hidden ? fromHash : visible()[0], Boolean(fromHash), Boolean(fromHash));
 })();
