@@ -30,7 +30,16 @@ from ..pairs import Pair
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_TYPE = {"bold": "bold", "italic": "italic", "link": "link", "strike": "struck", "html": "x-html"}
+# TMX 1.4b's own values of ``type`` (section 3.6); any other kind is written ``x-<kind>``, as the
+# specification asks for user-defined values (``struck`` is not one of them: strike is x-strike).
+_BPT_TYPES = {"bold": "bold", "italic": "italic", "link": "link"}
+_PH_TYPES = {"image": "image", "hardbreak": "lb", "footnote": "fnote"}
+
+
+def _tmx_type(role: str, kind: str) -> str:
+    """The ``type`` attribute of a ``<bpt>`` or ``<ph>`` for an inline code of this kind."""
+    known = _BPT_TYPES if role == "bpt" else _PH_TYPES
+    return known.get(kind, "x-" + kind)
 
 
 def _clean(text: str) -> str:
@@ -73,7 +82,7 @@ def _fill_seg(seg: etree._Element, markup: str) -> None:
         if role in ("bpt", "ept"):
             el.set("i", str(code_id + 1))
         if role in ("bpt", "ph") and kind:
-            el.set("type", _TYPE.get(kind, "x-" + kind))
+            el.set("type", _tmx_type(role, kind))
         el.text = raw
         last = el
 
@@ -147,6 +156,8 @@ def write_tmx(path: Path, pairs: Iterable[Pair], srclang: str | None, tgtlang: s
             note.text = _clean(p.note)
             note.tail = "\n   "
         for lang, text in ((p.src_lang or srclang, p.src), (p.tgt_lang or tgtlang, p.tgt)):
+            if not text:
+                continue  # the empty side of a 1-0 or 0-1 pair: no <tuv> (a CAT tool would take <seg/> as its translation)
             tuv = etree.SubElement(tu, "tuv")
             tuv.set(XML_LANG, lang)
             seg = etree.SubElement(tuv, "seg")
@@ -185,7 +196,10 @@ def read_tmx(path: Path) -> list[Pair]:
         for prop in tu.findall("prop"):
             props.setdefault(prop.get("type", ""), []).append(prop.text or "")
         tuvs = tu.findall("tuv")
-        src_tuv = next((t for t in tuvs if t.get(XML_LANG) == srclang), tuvs[0] if tuvs else None)
+        if srclang and srclang != "*all*":  # a one-sided <tu> (1-0, 0-1) has only the side it has
+            src_tuv = next((t for t in tuvs if t.get(XML_LANG) == srclang), None)
+        else:
+            src_tuv = tuvs[0] if tuvs else None
         tgt_tuv = next((t for t in tuvs if t is not src_tuv), None)
 
         def text_of(tuv):

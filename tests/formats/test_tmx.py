@@ -58,7 +58,7 @@ def test_header_and_structure(tmp_path):
     assert props["x-status"] == "pending" and props["x-type"] == "1-1" and props["x-src-lines"] == "1-2"
     assert first.find("prop[@type='x-flag']").text.startswith("numbers_mismatch: numbers differ")
     assert first.find("note").text == "vérifier le ton"
-    assert seg_text(tus[1].findall("tuv")[1].find("seg")) == ""
+    assert [t.get(XML_LANG) for t in tus[1].findall("tuv")] == ["fr"]  # a 1-0 pair: no target <tuv>
     # TMX element order: note/prop before tuv
     tags = [c.tag for c in first]
     assert tags.index("tuv") > max(i for i, t in enumerate(tags) if t in ("prop", "note"))
@@ -121,3 +121,36 @@ def test_translate_toolkit_reads_the_same_texts(tmp_path):
     write_tmx(path, pairs, "fr", "en")
     store = tmx.tmxfile.parsefile(str(path))
     assert [(str(u.source), str(u.target)) for u in store.units] == [(p.src, p.tgt) for p in pairs]
+
+
+# TMX 1.4b, section 3.6: the values of ``type``; anything else must start with ``x-``.
+TMX_BPT_TYPES = {"bold", "color", "dulined", "font", "italic", "link", "scap", "struct", "ulined"}
+TMX_PH_TYPES = {"index", "date", "time", "fnote", "enote", "alt", "image", "pb", "lb", "cb", "inset"}
+
+
+def test_inline_types_are_tmx_values_or_x_prefixed(tmp_path):
+    """Issue 14, item 15: ``~~struck~~`` was ``type="struck"``, neither a TMX 1.4b value nor ``x-``."""
+    src = "Un ~~barré~~, **gras**, *it*, [lien](https://a.org), <span>html</span>, ![](i.png), fin  \nligne[^1] {{< badge >}}"
+    path = tmp_path / "t.tmx"
+    write_tmx(path, [_pair(1, src, src)], "fr", "en")
+    root = etree.parse(str(path)).getroot()
+    types = {(el.tag, el.get("type")) for el in root.iter("bpt", "ph")}
+    assert ("bpt", "x-strike") in types and ("bpt", "bold") in types and ("ph", "lb") in types, types
+    for tag, value in types:
+        allowed = TMX_BPT_TYPES if tag == "bpt" else TMX_PH_TYPES
+        assert value in allowed or value.startswith("x-"), (tag, value)
+
+
+def test_one_sided_pairs_have_no_empty_tuv(tmp_path):
+    """Issue 14, item 15: a 1-0 pair wrote an empty target ``<seg/>``, which a CAT tool takes as a translation."""
+    pairs = [
+        _pair(1, "Seul.", "", type="1-0", tgt_lines=None, target_unit_ids=[]),
+        _pair(2, "", "Alone.", type="0-1", src_lines=None, unit_ids=[]),
+        _pair(3, "Deux.", "Two."),
+    ]
+    path = tmp_path / "t.tmx"
+    write_tmx(path, pairs, "fr", "en")
+    tus = {tu.get("tuid"): [t.get(XML_LANG) for t in tu.findall("tuv")] for tu in etree.parse(str(path)).getroot().iter("tu")}
+    assert tus == {"a.fr.md#1": ["fr"], "a.fr.md#2": ["en"], "a.fr.md#3": ["fr", "en"]}
+    back = {p.id: (p.src, p.tgt, p.type) for p in read_tmx(path)}
+    assert back == {"a.fr.md#1": ("Seul.", "", "1-0"), "a.fr.md#2": ("", "Alone.", "0-1"), "a.fr.md#3": ("Deux.", "Two.", "1-1")}
