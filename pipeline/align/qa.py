@@ -42,7 +42,8 @@ _URL_IN_MARKUP = re.compile(
     re.I,
 )
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w./-]+)")
-_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?")
+#: A number as either language writes it: ``4 789`` (with a space, U+00A0 or U+202F), ``4,789``, ``1,5``, ``1.5``.
+NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _TOKEN = re.compile(r"\w+(?:[.\-]\w+)*", re.UNICODE)
 
@@ -95,8 +96,33 @@ def _number_value(raw: str, lang: str | None) -> str:
     return s
 
 
-def numbers(markup: str, lang: str | None) -> Counter:
-    return Counter(_number_value(m.group(0), lang) for m in _NUMBER.finditer(_plain(markup)))
+def _readings(raw: str, lang: str | None) -> tuple[str, ...]:
+    """A number's value in its text's convention first, then in the other language's.
+
+    A translation may keep the source's digits as they were: ``1,200`` in a
+    French text can be the English twelve hundred, not one point two.
+    """
+    own = _number_value(raw, lang)
+    other = _number_value(raw, "en" if lang == "fr" else "fr")
+    return (own,) if other == own else (own, other)
+
+
+def _unmatched_numbers(src: str, tgt: str, src_lang: str | None, tgt_lang: str | None) -> tuple[list[str], list[str]]:
+    """The numbers of each side that have no equal on the other, compared by value.
+
+    Each number is matched once: first where both sides read the same value in
+    their own conventions, then where any reading of one equals a reading of
+    the other. What is left is named by its value in its own convention.
+    """
+    left = [_readings(m.group(0), src_lang) for m in NUMBER.finditer(_plain(src))]
+    right = [_readings(m.group(0), tgt_lang) for m in NUMBER.finditer(_plain(tgt))]
+    for same in (lambda a, b: a[0] == b[0], lambda a, b: bool(set(a) & set(b))):
+        for a in list(left):
+            b = next((b for b in right if same(a, b)), None)
+            if b is not None:
+                left.remove(a)
+                right.remove(b)
+    return sorted(a[0] for a in left), sorted(b[0] for b in right)
 
 
 def urls(markup: str) -> Counter:
@@ -137,14 +163,14 @@ def _multiset_diff(a: Counter, b: Counter) -> tuple[Counter, Counter]:
 
 
 def check_numbers(src: str, tgt: str, src_lang: str | None, tgt_lang: str | None) -> dict | None:
-    only_src, only_tgt = _multiset_diff(numbers(src, src_lang), numbers(tgt, tgt_lang))
+    only_src, only_tgt = _unmatched_numbers(src, tgt, src_lang, tgt_lang)
     if not only_src and not only_tgt:
         return None
     parts = []
     if only_src:
-        parts.append("in the source only: " + ", ".join(sorted(only_src.elements())))
+        parts.append("in the source only: " + ", ".join(only_src))
     if only_tgt:
-        parts.append("in the target only: " + ", ".join(sorted(only_tgt.elements())))
+        parts.append("in the target only: " + ", ".join(only_tgt))
     return flag("numbers_mismatch", "numbers differ; " + "; ".join(parts))
 
 

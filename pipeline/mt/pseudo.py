@@ -14,7 +14,8 @@ of markup is still there, in order" is exact rather than heuristic.
 Each word gets accented look-alike letters and, from three letters on, 40%
 more letters (``ˉ``): with spaces and punctuation unchanged, a unit grows by
 about 30%, as English grows into French. A word without a look-alike
-(digits, CJK) gets a ``ʹ``.
+(CJK) gets a ``ʹ``. Numbers stay as they are: they are not translated, and
+QA's number check must find each one on the other side.
 
 Why letters only (``ˉ`` and ``ʹ`` are Unicode modifier letters): Markdown reads emphasis by what stands on each side of a ``*``/``_``/``~``
 run (CommonMark's flanking rules): padding with punctuation such as ``~``
@@ -27,6 +28,7 @@ import copy
 import re
 from typing import Any
 
+from ..align.qa import NUMBER
 from ..document import InlineCode, TextUnit
 from .base import Translator, UnitWork, word_counts
 
@@ -34,13 +36,17 @@ _LOOKALIKE = str.maketrans(
     "AaBCcDdEeGgHhIiJjKkLlNnOoRrSsTtUuWwYyZz",
     "ÅåßÇçÐðÉéĜĝĤĥÎîĴĵĶķĹĺÑñÖöŘřŠšŢţÛûŴŵÝýŽž",
 )
-_WORD = re.compile(r"\w+")
+# A number is kept as it is (``4 789``, ``1,5``, ``2024``): pseudo-localization shows what will be
+# translated, and digits are not; QA's number check must find them all on the other side.
+_WORD = re.compile(r"(?P<number>(?:" + NUMBER.pattern + r"))(?!\w)|\w+")
 PAD = "ˉ"  # U+02C9 MODIFIER LETTER MACRON: a letter, so it never touches emphasis rules
 MARK = "ʹ"  # U+02B9 MODIFIER LETTER PRIME: marks a word that has no look-alike letters
 
 
 def _pseudo_word(m: re.Match[str]) -> str:
     word = m.group(0)
+    if m.group("number"):
+        return word
     out = word.translate(_LOOKALIKE)
     if out == word:
         out += MARK

@@ -22,6 +22,25 @@ def test_numbers_mismatch():
     assert "numbers_mismatch" not in codes("Voir [ici](https://x.org/2019).", "See [here](https://x.org/2019).")
 
 
+@pytest.mark.parametrize(
+    "src, src_lang, tgt, tgt_lang, flagged",
+    [
+        ("4 789 vélos", "fr", "4,789 bikes", "en", False),
+        ("4\u202f789 vélos et 12\u00a0000 bus", "fr", "4,789 bikes and 12,000 buses", "en", False),
+        ("4 789 vélos", "fr", "4 789 bikes", "en", False),  # kept in the source's convention
+        ("1,200 bikes", "en", "1 200 vélos", "fr", False),
+        ("1,200 bikes", "en", "1,200 vélos", "fr", False),  # kept as written: 1200, not 1.2
+        ("2,5 %", "fr", "2.5%", "en", False),
+        ("4 789 vélos", "fr", "4,780 bikes", "en", True),
+        ("1,200 bikes", "en", "1,3 vélo", "fr", True),
+        ("1,5 kg et 1,5 kg", "fr", "1.5 kg", "en", True),  # each number is matched once
+    ],
+)
+def test_numbers_compare_by_value_in_both_conventions(src, src_lang, tgt, tgt_lang, flagged):
+    """Issue 14, item 14: a number kept in the other language's convention is the same number."""
+    assert ("numbers_mismatch" in codes(src, tgt, src_lang, tgt_lang)) == flagged
+
+
 def test_urls_mismatch():
     reason = codes("Lisez [la doc](https://a.org/fr).", "Read [the docs](https://a.org/en).")["urls_mismatch"]
     assert "https://a.org/fr" in reason and "https://a.org/en" in reason
