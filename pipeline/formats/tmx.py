@@ -30,16 +30,25 @@ from ..pairs import Pair
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# TMX 1.4b's own values of ``type`` (section 3.6); any other kind is written ``x-<kind>``, as the
-# specification asks for user-defined values (``struck`` is not one of them: strike is x-strike).
-_BPT_TYPES = {"bold": "bold", "italic": "italic", "link": "link"}
-_PH_TYPES = {"image": "image", "hardbreak": "lb", "footnote": "fnote"}
+# TMX 1.4b's own values of ``type`` (section 3.6), for paired codes (``<bpt>``, ``<it>``) and
+# placeholders (``<ph>``); any other kind is written ``x-<kind>``, as the specification asks for
+# user-defined values (``struck`` is not one of them: strikethrough is ``x-strike``).
+_BPT_VALUES = frozenset({"bold", "color", "dulined", "font", "italic", "link", "scap", "struct", "ulined"})
+_PH_VALUES = frozenset({"index", "date", "time", "fnote", "enote", "alt", "image", "pb", "lb", "cb", "inset"})
+_PH_KINDS = {"hardbreak": "lb", "footnote": "fnote"}  # our inline code kinds that have a TMX name
 
 
 def _tmx_type(role: str, kind: str) -> str:
-    """The ``type`` attribute of a ``<bpt>`` or ``<ph>`` for an inline code of this kind."""
-    known = _BPT_TYPES if role == "bpt" else _PH_TYPES
-    return known.get(kind, "x-" + kind)
+    """The ``type`` attribute of a ``<bpt>``/``<it>`` (role ``bpt``) or ``<ph>`` for an inline code of this kind.
+
+    A kind read from another tool's TMX (a TMX value, or ``x-...``) is kept as it is.
+    """
+    if kind.startswith("x-"):
+        return kind
+    values = _BPT_VALUES if role == "bpt" else _PH_VALUES
+    if role != "bpt":
+        kind = _PH_KINDS.get(kind, kind)
+    return kind if kind in values else "x-" + kind
 
 
 def _clean(text: str) -> str:
@@ -340,12 +349,9 @@ def _fill_seg_pieces(seg: etree._Element, segment, numbers: dict[str, int]) -> N
         else:
             el = etree.SubElement(seg, "ph", x=str(n))
         if piece.kind and el.tag != "ept":
-            el.set("type", _TYPE.get(piece.kind, piece.kind if piece.kind.startswith("x-") or piece.kind in _TMX_TYPES else "x-" + piece.kind))
+            el.set("type", _tmx_type("ph" if el.tag == "ph" else "bpt", piece.kind))
         el.text = _clean(piece.raw)
         last = el
-
-
-_TMX_TYPES = {"bold", "italic", "link", "ulined", "struck", "font", "color", "image", "fnote", "lb", "cb", "x-html"}
 
 
 def read_memory_tmx(path: Path) -> TmxMemory:
