@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     al.add_argument("--config", type=Path)
     al.add_argument("--level", choices=["paragraph", "sentence"], default="paragraph")
     al.add_argument("--model", help="a MarianMT model (hub id or folder) A->B: adds chrF of its translation to the costs")
+    al.add_argument("--into-memory", action="store_true",
+                    help="store the links whose confidence reaches align.memory_min_confidence in the translation memory")
+    al.add_argument("--memory", type=Path, help="the memory file for --into-memory (default: as for runs)")
 
     ex = sub.add_parser("export", help="all pairs of a run as a Hugging Face dataset, Parquet or CSV")
     ex.add_argument("run_dir", type=Path)
@@ -289,6 +292,7 @@ def _cmd_align(args) -> int:
 
     config = load_config(args.config)
     model_translate = None
+    signature = None
     if args.model:
         from .markdown.extract import language_of
         from .mt.base import ModelUnavailable
@@ -299,10 +303,13 @@ def _cmd_align(args) -> int:
         if not args.verbose:
             _quiet_hugging_face()
         try:
-            model_translate = build_translator(DEFAULT_BACKEND, args.model, src, tgt, {}, None).translate
+            translator = build_translator(DEFAULT_BACKEND, args.model, src, tgt, {}, None)
         except ModelUnavailable as exc:
             raise BitextError(str(exc)) from None
-    return align_command(args.a, args.b, args.out, args.level, config, model_translate=model_translate)
+        model_translate = translator.translate
+        signature = translator.signature()
+    return align_command(args.a, args.b, args.out, args.level, config, model_translate=model_translate,
+                         into_memory=args.into_memory, memory=args.memory, model_signature=signature)
 
 
 def _cmd_export(args) -> int:

@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
         "draft": False,
         "translated_by_key": None,
     },
+    "align": {
+        "memory_min_confidence": 0.8,
+    },
     "energy": {
         "enabled": True,
         "country": "FRA",
@@ -124,6 +127,8 @@ def _check_choices(cfg: dict, source: str) -> None:
         raise BitextError("translate.num_beams and translate.batch_size: must be at least 1", path=source)
     if not 50 <= cfg["translate"]["fuzzy_threshold"] <= 100:
         raise BitextError("translate.fuzzy_threshold: must be between 50 and 100 (% similarity)", path=source)
+    if not 0.0 <= cfg["align"]["memory_min_confidence"] <= 1.0:
+        raise BitextError("align.memory_min_confidence: must be between 0 and 1 (a link's confidence)", path=source)
     if cfg["energy"]["pue"] < 1.0:
         raise BitextError("energy.pue: must be at least 1.0 (1.0 means no data-centre overhead)", path=source)
 

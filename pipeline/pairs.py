@@ -34,6 +34,9 @@ class Pair:
     note: str = ""  # editor's note (set by review)
     src_lang: str | None = None
     tgt_lang: str | None = None
+    # sentence-level two-version alignment only: {"src": [ids], "tgt": [ids]}, ids counting each
+    # document's body sentences in order (block order for pre-segmented text); absent elsewhere
+    sentence_ids: dict[str, list[int]] | None = None
 
     @property
     def is_markup(self) -> bool:
@@ -49,6 +52,10 @@ class Pair:
             d[key] = list(d[key])
         d["flags"] = [dict(f) for f in self.flags]
         d["sentences"] = [dict(x) for x in self.sentences]
+        if self.sentence_ids is None:
+            del d["sentence_ids"]
+        else:
+            d["sentence_ids"] = {k: list(v) for k, v in self.sentence_ids.items()}
         return d
 
     @classmethod

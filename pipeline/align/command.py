@@ -1,10 +1,16 @@
-"""``bitext align A.md B.md [--out DIR] [--level paragraph|sentence]``: align two existing versions.
+"""``bitext align A.md B.md [--out DIR] [--level paragraph|sentence] [--model M] [--into-memory]``.
 
 Extracts both articles, aligns them (``twoversions.align_documents``),
 writes ``DIR/pairs.jsonl`` (every block of both files: prose, and the
 blocks without prose such as code, shortcodes, HTML and comments) and
 ``DIR/pairs.tmx`` (the prose pairs: a translation memory), and prints a
 short summary on stderr. The default folder is ``<output_dir>/align-<stem of A>/``.
+
+With a model, its translation pass runs inside the energy meter: one record
+in ``DIR/energy.jsonl``. With ``--into-memory``, the prose links whose
+confidence reaches ``align.memory_min_confidence`` are stored in the
+translation memory as ``imported`` entries (two existing human versions); the
+others stay out, are listed, and are written to ``DIR/memory_left_out.jsonl``.
 """
 from __future__ import annotations
 
@@ -52,8 +58,12 @@ def align_command(
     config: dict[str, Any],
     model_translate: Callable[[list[str]], list[str]] | None = None,
     quiet: bool = False,
+    *,
+    into_memory: bool = False,
+    memory: Path | None = None,
+    model_signature: dict[str, Any] | None = None,
 ) -> int:
-    """Align A with B and write the pairs; returns the exit code (0)."""
+    """Align A with B and write the pairs (and seed the memory); returns the exit code (0)."""
     from ..formats.tmx import write_tmx
 
     if level not in LEVELS:
@@ -69,8 +79,16 @@ def align_command(
     doc_b = extract_file(Path(b), extract_config, language_of(b))
     doc_a.source_lang = guess_language(doc_a)
     doc_b.source_lang = guess_language(doc_b)
-    pairs = align_documents(doc_a, doc_b, model_translate=model_translate, level=level)
     out_dir = Path(out) if out is not None else default_out(Path(a), config)
+    meter = None
+    if model_translate is not None:
+        meter = _meter(config, out_dir, model_signature)
+        model_translate = _metered(model_translate, meter, str(a))
+    try:
+        pairs = align_documents(doc_a, doc_b, model_translate=model_translate, level=level)
+    finally:
+        if meter is not None:
+            meter.close()
     jsonl, tmx = out_dir / "pairs.jsonl", out_dir / "pairs.tmx"
     write_pairs_jsonl(jsonl, pairs)
     # a translation memory holds prose: the pairs of code blocks, shortcodes and comments stay in pairs.jsonl
@@ -90,4 +108,33 @@ def align_command(
         )
         print(f"bitext: {len(pairs)} {level} pairs: {shown}; {flagged} flagged for review", file=sys.stderr)
         print(f"bitext: wrote {jsonl} and {tmx}", file=sys.stderr)
+    if into_memory:
+        from .seed_memory import seed_memory
+
+        seed_memory(prose, doc_a, doc_b, Path(a), out_dir, config, memory, quiet)
     return 0
+
+
+def _meter(config: dict[str, Any], out_dir: Path, signature: dict[str, Any] | None):
+    """The energy meter of an alignment with a model (``energy.enabled: false``: times, no energy)."""
+    import uuid
+
+    from .. import __version__
+    from ..energy.meter import EnergyConfig, EnergyMeter
+
+    e = config["energy"]
+    cfg = EnergyConfig(country=e["country"], pue=e["pue"], carbon_intensity=e["carbon_intensity"],
+                       preset=e["preset"], enabled=e["enabled"])
+    sig = {"bitext": __version__, "command": "align", **(signature or {})}
+    return EnergyMeter(out_dir, f"align-{uuid.uuid4().hex[:12]}", cfg, signature=sig)
+
+
+def _metered(translate: Callable[[list[str]], list[str]], meter, article: str) -> Callable[[list[str]], list[str]]:
+    """The translator, each call measured as one ``translate`` record of the article."""
+    def run(texts: list[str]) -> list[str]:
+        with meter.measure(article, "translate") as work:
+            out = translate(texts)
+            work["sentences"] = len(texts)
+        return out
+
+    return run

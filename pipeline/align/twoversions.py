@@ -287,6 +287,18 @@ def align_documents(
     groups: list[tuple[list, list, float]] = []
     for ga, gb in align_front_matter(front_a, front_b):
         groups.append((ga, gb, 1.0))  # by key: no doubt either way
+    if level == "sentence":  # the sentence aligner (issue 17): its own costs, ids in sentence order
+        from .sentence_pairs import plain_prose, plain_prose_pairs, split_into_sentences
+
+        model_translate = _memoised(model_translate) if model_translate is not None else None
+        if plain_prose(blocks_a) and plain_prose(blocks_b):  # a book, sentence-aligned text: one sentence DP
+            front = [make_pair(k, doc_a.path, ua, ub, s, lang_a, lang_b, ratio, splitter=splitter)
+                     for k, (ua, ub, s) in enumerate(groups, start=1)]
+            pairs = plain_prose_pairs(doc_a, doc_b, lang_a, lang_b, [sp for p in front for sp in sentence_pairs(p)],
+                                      len(front) + 1, model_translate=model_translate, splitter=splitter)
+            if qa:
+                add_flags(pairs, doc_a, doc_b, lang_a, lang_b)
+            return pairs
     beads, aligner = align_blocks(doc_a, blocks_a, doc_b, blocks_b, params, model_translate, band, lang_a)
     items = refine(beads, aligner, params) if blocks_a and blocks_b else [
         Item(list(range(b.i0, b.i1)), list(range(b.j0, b.j1)), b.cost) for b in beads]
@@ -316,8 +328,9 @@ def align_documents(
             if k not in markup_groups:
                 add_sentences(pair, ua, ub, ratio, splitter, known)
     moved_flags = {pairs[k].id: _moved_flag(pairs[k]) for k in moved}
-    if level == "sentence":  # a pair of blocks without prose has no sentences: it stays whole
-        pairs = [sp for p in pairs for sp in ([p] if p.is_markup else sentence_pairs(p))]
+    if level == "sentence":  # sentences aligned inside each prose pair; blocks without prose stay whole
+        pairs = split_into_sentences(pairs, doc_a, doc_b, lang_a, lang_b, sentence_pairs,
+                                     model_translate=model_translate, splitter=splitter)
     if qa:
         add_flags(pairs, doc_a, doc_b, lang_a, lang_b)
     for p in pairs:
@@ -325,6 +338,19 @@ def align_documents(
         if flag:
             p.flags.append(dict(flag))
     return pairs
+
+
+def _memoised(translate: Callable[[list[str]], list[str]]) -> Callable[[list[str]], list[str]]:
+    """The translator, never asked twice for one text (the paragraph and sentence passes share sentences)."""
+    seen: dict[str, str] = {}
+
+    def run(texts: list[str]) -> list[str]:
+        todo = list(dict.fromkeys(t for t in texts if t not in seen))
+        if todo:
+            seen.update(zip(todo, translate(todo)))
+        return [seen[t] for t in texts]
+
+    return run
 
 
 def _moved_flag(pair: Pair) -> dict[str, str]:
