@@ -223,17 +223,19 @@ def render_value(region_style: str, value: str, indent: int) -> str:
     return value  # plain YAML: the caller checks it stays plain
 
 
-def plain_yaml_is_safe(value: str) -> bool:
+def plain_yaml_is_safe(value: str, in_list: bool = False) -> bool:
     """Whether a string can be written as a plain (unquoted) YAML scalar and read back the same.
 
     Flow indicators (``,[]{}``) are refused too: the value may sit in a flow
-    list (``tags: [a, b]``) where they would split or end it.
+    list (``tags: [a, b]``) where they would split or end it; a list item
+    (``in_list``) must also read back as one inside ``[...]`` (``:x`` does not).
     """
     import yaml
 
     if any(ch in value for ch in ",[]{}#") or value != value.strip():
         return False
     try:
-        return yaml.safe_load(value) == value and "\n" not in value and not value.startswith(" ")
+        return (yaml.safe_load(value) == value and (not in_list or yaml.safe_load(f"[{value}]") == [value])
+                and "\n" not in value and not value.startswith(" "))
     except yaml.YAMLError:
         return False

@@ -105,7 +105,7 @@ def _render_front_matter(unit: TextUnit, text: str, codes) -> str:
         return ctx["raw"]
     value = render_inline(text, codes)
     style = ctx["style"]
-    if style == "" and not plain_yaml_is_safe(value):
+    if style == "" and not plain_yaml_is_safe(value, in_list=ctx.get("key", "").endswith("]")):
         return '"' + render_value('"', value, 0) + '"'
     return render_value(style, value, ctx.get("indent", 0))
 

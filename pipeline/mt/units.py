@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from ..markdown.reparse import secure_markup
 from ..placement import place_codes
 from .base import UnitWork
 from .guards import TranslationResult, translatable, translate_texts
@@ -132,6 +133,20 @@ def _insert_space(text: str, codes: list, at: int) -> tuple[str, list]:
     return text[:at] + " " + text[at:], codes
 
 
+# Units whose text is not read as markdown where Hugo shows it (a title, a caption parameter):
+# a backslash escape would show there.
+_NOT_MARKDOWN = {"front_matter", "shortcode_param", "html_attr"}
+
+
+def _secure(unit) -> list[dict[str, str]]:
+    """Make the translated unit read back as its codes (``pipeline.markdown.reparse``); its flags."""
+    if unit.kind in _NOT_MARKDOWN or not unit.target_codes and not unit.target:
+        return []
+    secured = secure_markup(unit.target, unit.target_codes, html=unit.kind == "html")
+    unit.target, unit.target_codes = secured.text, secured.codes
+    return secured.flags
+
+
 def _whole_unit_codes(unit, target: str, codes: list) -> list:
     """A paired code around the whole source unit (``<a>`` around an HTML block's text,
     a link that is the whole list item) goes around the whole translation, edges included."""
@@ -209,6 +224,6 @@ def translate_units(units: list[TextUnit], translator: Translator, source_lang: 
         target = _keep_edge_whitespace(unit.text, result.target)
         codes = _whole_unit_codes(unit, target, placement.codes)
         unit.target, unit.target_codes = repair_boundaries(target, codes)
-        unit.flags = list(result.flags) + list(placement.flags)
+        unit.flags = list(result.flags) + list(placement.flags) + _secure(unit)
         work.append(UnitWork(result.source_tokens, result.target_tokens, result.sentences))
     return work

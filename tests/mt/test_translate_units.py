@@ -87,3 +87,20 @@ def test_each_line_of_an_html_block_is_translated_on_its_own():
     doc, translator = _translate(source, {"Première ligne": "First line", "Deuxième ligne": "Second line"})
     assert "Première ligne" in translator.seen and "Deuxième ligne" in translator.seen
     assert fill_skeleton(doc) == "<p>\nFirst line\nSecond line\n</p>\n"
+
+
+def test_a_translated_item_of_a_flow_list_keeps_the_front_matter_valid():
+    """``:x`` is a plain YAML string alone but a syntax error inside ``[...]``: such an item is quoted."""
+    import yaml
+
+    doc, _ = _translate("---\ntags: [vie locale, été]\n---\n\nTexte.\n", {"vie locale": ":8080 local life", "été": "summer, hot"})
+    front = fill_skeleton(doc).split("---")[1]
+    assert yaml.safe_load(front)["tags"] == [":8080 local life", "summer, hot"]
+
+
+def test_codes_the_placement_left_side_by_side_are_written_apart():
+    """The model dropped the words between two code spans: both fall back to one place, and the
+    written markup still holds two code spans, not ```js``scss``."""
+    doc, _ = _translate("Les fichiers `js` `scss` compilés.\n", {"Les fichiers js scss compilés.": "Compiled files."})
+    out = fill_skeleton(doc)
+    assert scan_inline(out.strip())[1] and [c.open for c in scan_inline(out.strip())[1]] == ["`js`", "`scss`"], out

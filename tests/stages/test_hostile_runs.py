@@ -27,11 +27,9 @@ from support.structure import structure_problems
 
 from pipeline.cli import main
 
-pytestmark = [
-    pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/corpus is not here"),
-    # reproduced before the fix (issue 13 item 3); strict: the mark goes when the fix lands
-    pytest.mark.xfail(strict=True, reason="issue 13 item 3: codes glued, markup invented, emoji lost"),
-]
+pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/corpus is not here")
+# reproduced, not fixed yet (issue 13 item 3): strict, so the mark goes when the fix lands
+_EMOJI_LOST = pytest.mark.xfail(strict=True, reason="issue 13 item 3: emoji the model cannot write are lost")
 
 # Real articles with the most hazards per line: code spans next to each other and to shortcodes,
 # tables of shortcodes, {{% notice %}} with markdown inside, relref links, tabs, raw HTML.
@@ -50,7 +48,7 @@ def hostile_config(tmp_path_factory) -> Path:
 def _run(sources: dict[str, str], to: str, model: Path, config: Path, tmp: Path, backend: str = "marian"):
     """Run bitext over these articles (name -> text); return {name: (source, output, translated units)}."""
     content = tmp / "content"
-    content.mkdir()
+    content.mkdir(parents=True)
     for name, text in sources.items():
         (content / name).write_text(text, encoding="utf-8")
     out = tmp / "out"
@@ -84,6 +82,7 @@ def _emoji_flags_missing(units) -> list[str]:
     return missing
 
 
+@_EMOJI_LOST
 @pytest.mark.parametrize("backend", ["marian", "ctranslate2"])
 @pytest.mark.parametrize("source_lang,to", [("fr", "en"), ("en", "fr")])
 def test_random_model_glues_drops_and_invents_no_markup(tmp_path, random_marian_dir, hostile_config, backend, source_lang, to):
@@ -105,6 +104,7 @@ def test_random_model_keeps_the_structure_of_real_articles(tmp_path, random_mari
     assert problems == {"fr": [], "en": []}
 
 
+@_EMOJI_LOST
 def test_random_model_keeps_the_sample_and_its_emoji_flagged(tmp_path, random_marian_dir, hostile_config):
     source = ftfy.fix_encoding(SAMPLE.read_text(encoding="utf-8-sig"))
     assert emoji_in(source) == ["🚨", "🇮🇹", "🇺🇸"]
@@ -113,6 +113,7 @@ def test_random_model_keeps_the_sample_and_its_emoji_flagged(tmp_path, random_ma
     assert _emoji_flags_missing(units) == []
 
 
+@_EMOJI_LOST
 def test_copying_model_brings_the_sample_emoji_back_through_placeholders(tmp_path, tiny_marian_dir):
     """The tiny model's vocabulary has no piece for 🚨 🇮🇹 🇺🇸 (SentencePiece gives <unk>): they reach it
     as placeholders it copies, so they come back where they were, without a flag."""
