@@ -275,10 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         model = build_tiny_model(args.tree.resolve(), args.dest) if args.tiny_model else args.model
         return run_tree(args.tree, args.dest, args.backend or list(BACKENDS), model, not args.no_energy, args.inputs)
     report = compare_trees(args.a, args.b)
-    for note in report.notes[:20]:
-        print(f"note: {note}")
-    if len(report.notes) > 20:
-        print(f"note: ... {len(report.notes) - 20} more notes")
+    kinds = Counter(note.split(": ", 1)[1] for note in report.notes)
+    for kind, count in kinds.most_common():
+        example = next(n.split(": ", 1)[0] for n in report.notes if n.endswith(kind))
+        print(f"note: {kind} ({count} file(s), e.g. {example})")
     for failure in report.failures:
         print(f"DIFF: {failure}")
     verdict = "identical" if not report.failures else f"{len(report.failures)} difference(s)"

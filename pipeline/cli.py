@@ -125,8 +125,7 @@ def _cmd_extract(args) -> int:
 
 def _plan(args, config) -> tuple[list, Path | None]:
     """The articles of the run and, for a folder, the content root (Hugo's conventions)."""
-    from .markdown.extract import language_of
-    from .markdown.render import output_name
+    from .markdown.filenames import language_of, translated_name
     from .sources.article import Article
     from .sources.site import discover
 
@@ -137,7 +136,7 @@ def _plan(args, config) -> tuple[list, Path | None]:
     if not path.exists():
         raise BitextError("file not found; check the path", path=str(path))
     lang = language_of(path) or args.source or config["source_lang"]
-    target = Path(output_name(path, args.target))
+    target = Path(translated_name(path, args.target))
     # A file named on the command line is translated even if a translation sits beside it
     # (the output goes to OUT); only --in-place, which would write beside it, checks.
     existing = path.with_name(target.name)
@@ -241,11 +240,10 @@ def _make_translator(options):
 
 def _default_run_name(path: Path, target: str) -> str:
     """A stable folder per input and direction, so the same command resumes the same run."""
+    from .markdown.filenames import plain_stem
+
     name = path.resolve().name if path.exists() else path.name
-    for suffix in (".md", ".markdown", ".jsonl", ".en", ".fr"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    return f"{name or 'run'}.{target}"
+    return f"{plain_stem(name) or 'run'}.{target}"
 
 
 def _quiet_hugging_face() -> None:
@@ -294,7 +292,7 @@ def _cmd_align(args) -> int:
     model_translate = None
     signature = None
     if args.model:
-        from .markdown.extract import language_of
+        from .markdown.filenames import language_of
         from .mt.base import ModelUnavailable
         from .mt.registry import build_translator
 

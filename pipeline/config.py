@@ -65,6 +65,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _NUMBER = (int, float)
+_KINDS = ((bool, bool, "true or false"), (_NUMBER, _NUMBER, "a number"), (list, list, "a list"), (str, str, "a string"))
 
 
 def _check(value: Any, default: Any, key: str, source: str) -> Any:
@@ -89,20 +90,11 @@ def _check(value: Any, default: Any, key: str, source: str) -> Any:
         if value is not None and not isinstance(value, (str, int, float)):
             raise BitextError(f"{key}: must be a string or a number", path=source)
         return value
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise BitextError(f"{key}: must be true or false, got {value!r}", path=source)
-        return value
-    if isinstance(default, _NUMBER):
-        if isinstance(value, bool) or not isinstance(value, _NUMBER):
-            raise BitextError(f"{key}: must be a number, got {value!r}", path=source)
-        return value
-    if isinstance(default, list):
-        if not isinstance(value, list):
-            raise BitextError(f"{key}: must be a list, got {value!r}", path=source)
-        return value
-    if isinstance(default, str) and not isinstance(value, str):
-        raise BitextError(f"{key}: must be a string, got {value!r}", path=source)
+    for kind, accepted, words in _KINDS:  # bool first: True is also a number
+        if isinstance(default, kind):
+            if not isinstance(value, accepted) or (isinstance(value, bool) and kind is not bool):
+                raise BitextError(f"{key}: must be {words}, got {value!r}", path=source)
+            return value
     return value
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import BitextError
-from ..markdown.extract import extract_file, language_of
+from ..markdown.extract import extract_file
+from ..markdown.filenames import language_of, plain_stem
 from ..pairs import write_pairs_jsonl
 from .twoversions import LEVELS, align_documents, guess_language
 
@@ -41,10 +42,7 @@ def align_config(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def default_out(a: Path, config: dict[str, Any]) -> Path:
-    stem = a.name
-    for suffix in (".md", ".markdown", ".en", ".fr"):
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
+    stem = plain_stem(a.name)
     if stem in ("index", "_index"):
         stem = a.resolve().parent.name + "-" + stem
     return Path(config.get("output_dir", "outputs")) / f"align-{stem}"

@@ -20,12 +20,12 @@ over both documents, so an anchor seen in every paragraph counts for little.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..document import Document, Slot, TextUnit
 from ..markdown.inline import render_inline
+from ..text import fold
 from .markup import MarkupBlock, markup_anchors
 
 # Block classes: what may align with what (see dp.COMPAT).
@@ -60,13 +60,18 @@ _SC_REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+["']?([^"'\s%>]+)""")
 _HTML_TAG = re.compile(r"<([A-Za-z][\w-]*)")
 
 
-@lru_cache(maxsize=100_000)
-def fold(word: str) -> str:
-    """Lowercase without accents: ``Démarrage`` -> ``demarrage``."""
-    if word.isascii():
-        return word.lower()
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+# Expected length of the English version of a text over the French one, in characters (measured on
+# the real EN/FR pairs of the shared corpus: 0.82; French runs about 20% longer than English).
+EN_OVER_FR = 0.83
+
+
+def expected_length_ratio(src_lang: str | None, tgt_lang: str | None) -> float | None:
+    """Expected length of the target over the source, in characters, for a language pair we know."""
+    if (src_lang, tgt_lang) == ("fr", "en"):
+        return EN_OVER_FR
+    if (src_lang, tgt_lang) == ("en", "fr"):
+        return 1.0 / EN_OVER_FR
+    return None
 
 
 def normalize_number(raw: str) -> str:

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import Any, Iterable
 
+from ..text import fold
+from .features import expected_length_ratio
+
 log = logging.getLogger("bitext")
 
-# Expected target/source length ratio in characters (French runs ~20 % longer than English).
-LENGTH_RATIO = {("fr", "en"): 0.83, ("en", "fr"): 1.2}
 RATIO_LOW, RATIO_HIGH = 0.5, 2.0  # relative to the expected ratio
 MIN_LENGTH_FOR_RATIO = 20
 
@@ -71,11 +71,6 @@ def _plain(markup: str) -> str:
             cursor = b
     out.append(text[cursor:])
     return " ".join(out)
-
-
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFD", s.lower())
-    return "".join(ch for ch in s if not unicodedata.combining(ch)).replace("’", "'")
 
 
 def _number_value(raw: str, lang: str | None) -> str:
@@ -210,7 +205,7 @@ def check_length(src: str, tgt: str, src_lang: str | None, tgt_lang: str | None)
     a, b = len(" ".join(_plain(src).split())), len(" ".join(_plain(tgt).split()))
     if max(a, b) < MIN_LENGTH_FOR_RATIO or a == 0 or b == 0:
         return None
-    expected = LENGTH_RATIO.get((src_lang or "", tgt_lang or ""), 1.0)
+    expected = expected_length_ratio(src_lang, tgt_lang) or 1.0
     ratio = b / a
     rel = ratio / expected
     if RATIO_LOW <= rel <= RATIO_HIGH or abs(b - expected * a) < MIN_LENGTH_FOR_RATIO:
@@ -417,7 +412,7 @@ def _present(parts: list[str], other_tokens: set[str]) -> bool:
     its first five letters once doubled letters are squeezed (Europe / européen, addresses /
     adresses), or as the other language's month or day."""
     squeezed = None
-    for t in (_fold(x) for x in parts):
+    for t in (fold(x) for x in parts):
         if t in other_tokens or _SAME_NAME.get(t) in other_tokens:
             continue
         if squeezed is None:
@@ -434,10 +429,10 @@ def check_entities(
 ) -> dict | None:
     missing: list[tuple[str, str]] = []
     for here, there, lang, vocab, side in ((src, tgt, src_lang, src_vocab, "target"), (tgt, src, tgt_lang, tgt_vocab, "source")):
-        other_tokens = {_fold(t) for t in _PART.findall(_plain(there))}
+        other_tokens = {fold(t) for t in _PART.findall(_plain(there))}
         seen = set()
         for ent, parts in entities(here, lang, vocab):
-            key = _fold(ent)
+            key = fold(ent)
             if key in seen:
                 continue
             seen.add(key)

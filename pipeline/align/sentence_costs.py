@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .features import fold, normalize_number
+from ..text import fold
+from .features import normalize_number
 
 # --------------------------------------------------------------------------- the lexicon
 # EN word(s) -> FR word(s) of one concept. Function words, discourse markers, number

@@ -26,18 +26,15 @@ import re
 from typing import Callable, Sequence
 
 from ..document import Document, TextUnit
-from ..markdown.extract import language_of
+from ..markdown.filenames import language_of
 from ..pairs import Pair
 from .dp import Aligner, Bead, Params, Side, path_centre, weigh_features
-from .features import Block, block_lines, document_blocks, markup_block, skeleton_before, unit_markup
+from .features import Block, block_lines, document_blocks, expected_length_ratio, markup_block, skeleton_before, unit_markup
 from .markup import markup_blocks
 from .moves import Item, refine
 from .pairs import add_sentences, markup_pair_of, pair_of, split_sides
 from .sentences import bead_score, split_many
 
-# Expected length of the English side over the French one, in characters (measured on
-# the real EN/FR pairs of the shared corpus: 0.82).
-EN_OVER_FR = 0.83
 LEVELS = ("paragraph", "sentence")
 FULL_DP_CELLS = 400_000  # below this many cells the whole matrix is computed: no band at all
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s*$")
@@ -66,10 +63,9 @@ def guess_language(doc: Document) -> str | None:
 
 def length_ratio(lang_a: str | None, lang_b: str | None, blocks_a=None, blocks_b=None) -> float:
     """Expected length of B over A: by language pair, else measured on the two documents (clipped)."""
-    if (lang_a, lang_b) == ("fr", "en"):
-        return EN_OVER_FR
-    if (lang_a, lang_b) == ("en", "fr"):
-        return 1.0 / EN_OVER_FR
+    known = expected_length_ratio(lang_a, lang_b)
+    if known is not None:
+        return known
     if lang_a and lang_a == lang_b or not blocks_a or not blocks_b:
         return 1.0
     total_a = sum(b.length for b in blocks_a)
@@ -101,25 +97,6 @@ def _gaps(doc: Document, blocks: Sequence[Block], params: Params) -> list[float]
     return gaps
 
 
-def _chrf_extra(texts_a: list[str], texts_b: list[str], mt_a: list[str], weight: float) -> Callable[[int, int, int, int], float]:
-    """Cost term from chrF(MT(A), B): higher chrF, lower cost. Cached per bead."""
-    from sacrebleu.metrics import CHRF
-
-    chrf = CHRF()
-    cache: dict[tuple[int, int, int, int], float] = {}
-
-    def extra(i0: int, i1: int, j0: int, j1: int) -> float:
-        key = (i0, i1, j0, j1)
-        if key not in cache:
-            hyp = " ".join(mt_a[i0:i1])
-            ref = " ".join(texts_b[j0:j1])
-            score = chrf.sentence_score(hyp, [ref]).score / 100.0 if hyp.strip() and ref.strip() else 0.0
-            cache[key] = -weight * (score - 0.25)
-        return cache[key]
-
-    return extra
-
-
 def align_blocks(
     doc_a: Document,
     blocks_a: list[Block],
@@ -146,7 +123,9 @@ def align_blocks(
     beads = aligner.align(half=band)
     if model_translate is not None:
         mt = machine_translate(model_translate, [blk.text for blk in blocks_a], lang_a)
-        aligner.extra = _chrf_extra([x.text for x in blocks_a], [x.text for x in blocks_b], mt, weight=8.0)
+        from .sentence_align import chrf_cost
+
+        aligner.extra = chrf_cost(mt, [x.text for x in blocks_b], weight=8.0, mid=0.25)
         beads = aligner.align(centre=path_centre(beads, n), half=min(6, band or 6))
     return beads, aligner
 
@@ -292,7 +271,7 @@ def align_documents(
 
         model_translate = _memoised(model_translate) if model_translate is not None else None
         if plain_prose(blocks_a) and plain_prose(blocks_b):  # a book, sentence-aligned text: one sentence DP
-            front = [make_pair(k, doc_a.path, ua, ub, s, lang_a, lang_b, ratio, splitter=splitter)
+            front = [add_sentences(pair_of(k, doc_a.path, ua, ub, lang_a, lang_b, score=s), ua, ub, ratio, splitter)
                      for k, (ua, ub, s) in enumerate(groups, start=1)]
             pairs = plain_prose_pairs(doc_a, doc_b, lang_a, lang_b, [sp for p in front for sp in sentence_pairs(p)],
                                       len(front) + 1, model_translate=model_translate, splitter=splitter)

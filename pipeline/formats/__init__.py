@@ -1,1 +1,2 @@
-"""File formats a run writes or reads: TMX, JSON Lines, the pair exports (Hugging Face, Parquet, CSV)."""
+"""File formats a run writes or reads: TMX (``tmx``), JSON Lines (``jsonl``), the pair exports (``export``:
+Hugging Face, Parquet, CSV), and a run folder as its readers see it (``run_folder``)."""

@@ -49,6 +49,7 @@ def _tmx_type(role: str, kind: str) -> str:
     if role != "bpt":
         kind = _PH_KINDS.get(kind, kind)
     return kind if kind in values else "x-" + kind
+_TMX_DATE = "%Y%m%dT%H%M%SZ"
 
 
 def _clean(text: str) -> str:
@@ -111,12 +112,8 @@ def _lines(value) -> str:
     return "" if not value else f"{value[0]}-{value[1]}"
 
 
-def write_tmx(path: Path, pairs: Iterable[Pair], srclang: str | None, tgtlang: str | None, segtype: str = "paragraph") -> None:
-    """Write the pairs as TMX 1.4b (atomically: a temporary file renamed over ``path``)."""
-    if segtype not in ("paragraph", "sentence", "block", "phrase"):
-        raise ValueError(f"segtype must be paragraph or sentence, not {segtype!r}")
-    srclang = srclang or "und"
-    tgtlang = tgtlang or "und"
+def _tmx_tree(segtype: str, otmf: str, srclang: str) -> tuple[etree._Element, etree._Element]:
+    """A TMX 1.4b document: its header (with the markup prop) and its empty body, one element a line."""
     root = etree.Element("tmx", version="1.4")
     root.text = "\n "
     header = etree.SubElement(
@@ -125,11 +122,11 @@ def write_tmx(path: Path, pairs: Iterable[Pair], srclang: str | None, tgtlang: s
         creationtool="bitext",
         creationtoolversion=__version__,
         segtype=segtype,
-        **{"o-tmf": "bitext-jsonl"},
+        **{"o-tmf": otmf},
         adminlang="en",
         srclang=srclang,
         datatype="plaintext",
-        creationdate=dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+        creationdate=dt.datetime.now(dt.timezone.utc).strftime(_TMX_DATE),
     )
     header.text = "\n  "
     _prop(header, "x-markup", "markdown (Hugo): inline codes are bpt/ept/ph holding the raw markup")
@@ -138,11 +135,43 @@ def write_tmx(path: Path, pairs: Iterable[Pair], srclang: str | None, tgtlang: s
     body = etree.SubElement(root, "body")
     body.text = "\n  "
     body.tail = "\n"
-    tu = None
+    return root, body
+
+
+def _add_tu(body: etree._Element, tuid: str) -> etree._Element:
+    tu = etree.SubElement(body, "tu", tuid=tuid)
+    tu.text = "\n   "
+    tu.tail = "\n  "
+    return tu
+
+
+def _add_seg(tu: etree._Element, lang: str) -> etree._Element:
+    """A ``<tuv xml:lang>`` with its (empty) ``<seg>``."""
+    tuv = etree.SubElement(tu, "tuv")
+    tuv.set(XML_LANG, lang)
+    tuv.tail = "\n   "
+    return etree.SubElement(tuv, "seg")
+
+
+def _save_tmx(path: Path, root: etree._Element, body: etree._Element) -> None:
+    """The document as bytes (with TMX's doctype), written atomically."""
+    for tu in body:
+        tu[-1].tail = "\n  "
+    if len(body):
+        body[-1].tail = "\n "
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+    write_atomic(path, data + b"\n")
+
+
+def write_tmx(path: Path, pairs: Iterable[Pair], srclang: str | None, tgtlang: str | None, segtype: str = "paragraph") -> None:
+    """Write the pairs as TMX 1.4b (atomically: a temporary file renamed over ``path``)."""
+    if segtype not in ("paragraph", "sentence", "block", "phrase"):
+        raise ValueError(f"segtype must be paragraph or sentence, not {segtype!r}")
+    srclang = srclang or "und"
+    tgtlang = tgtlang or "und"
+    root, body = _tmx_tree(segtype, "bitext-jsonl", srclang)
     for p in pairs:
-        tu = etree.SubElement(body, "tu", tuid=p.id)
-        tu.text = "\n   "
-        tu.tail = "\n  "
+        tu = _add_tu(body, p.id)
         _prop(tu, "x-status", p.status)
         _prop(tu, "x-type", p.type)
         _prop(tu, "x-score", f"{p.score:g}")
@@ -167,18 +196,8 @@ def write_tmx(path: Path, pairs: Iterable[Pair], srclang: str | None, tgtlang: s
         for lang, text in ((p.src_lang or srclang, p.src), (p.tgt_lang or tgtlang, p.tgt)):
             if not text:
                 continue  # the empty side of a 1-0 or 0-1 pair: no <tuv> (a CAT tool would take <seg/> as its translation)
-            tuv = etree.SubElement(tu, "tuv")
-            tuv.set(XML_LANG, lang)
-            seg = etree.SubElement(tuv, "seg")
-            _fill_seg(seg, text)
-            tuv.tail = "\n   "
-        tu[-1].tail = "\n  "
-    if tu is not None:
-        tu.tail = "\n "
-    data = etree.tostring(
-        root, xml_declaration=True, encoding="UTF-8", doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
-    )
-    write_atomic(path, data + b"\n")
+            _fill_seg(_add_seg(tu, lang), text)
+    _save_tmx(path, root, body)
 
 
 def _span(value: str | None) -> list[int] | None:
@@ -257,7 +276,6 @@ def read_tmx(path: Path) -> list[Pair]:
 # memory (``<b0>``...``</b0>``, ``<x1/>``) become tags too.
 
 _INLINE = {"bpt", "ept", "it", "ph", "ut", "hi"}
-_TMX_DATE = "%Y%m%dT%H%M%SZ"
 
 
 @dataclass
@@ -431,30 +449,14 @@ def write_memory_tmx(path: Path, entries: list) -> None:
     import hashlib
 
     langs = {e.src_lang for e in entries}
-    root = etree.Element("tmx", version="1.4")
-    root.text = "\n "
-    header = etree.SubElement(
-        root, "header", creationtool="bitext", creationtoolversion=__version__, segtype="paragraph",
-        **{"o-tmf": "bitext-memory"}, adminlang="en", srclang=langs.pop() if len(langs) == 1 else "*all*",
-        datatype="plaintext", creationdate=dt.datetime.now(dt.timezone.utc).strftime(_TMX_DATE),
-    )
-    header.text = "\n  "
-    _prop(header, "x-markup", "markdown (Hugo): inline codes are bpt/ept/ph holding the raw markup")
-    header[-1].tail = "\n "
-    header.tail = "\n "
-    body = etree.SubElement(root, "body")
-    body.text = "\n  "
-    body.tail = "\n"
-    tu = None
+    root, body = _tmx_tree("paragraph", "bitext-memory", langs.pop() if len(langs) == 1 else "*all*")
     for e in entries:
         tuid = e.context.get("tuid") or hashlib.sha1(f"{e.src_lang}|{e.tgt_lang}|{e.source.key}".encode()).hexdigest()[:16]
-        tu = etree.SubElement(body, "tu", tuid=_clean(str(tuid)))
+        tu = _add_tu(body, _clean(str(tuid)))
         for attr, value in (("creationdate", _to_tmx_date(e.created)), ("changedate", _to_tmx_date(e.updated)),
                             ("creationid", e.author or None)):
             if value:
                 tu.set(attr, _clean(value))
-        tu.text = "\n   "
-        tu.tail = "\n  "
         if e.note:
             note = etree.SubElement(tu, "note")
             note.text = _clean(e.note)
@@ -465,13 +467,5 @@ def write_memory_tmx(path: Path, entries: list) -> None:
                 _prop(tu, prop, str(e.context[key]))
         numbers: dict[str, int] = {}
         for lang, segment in ((e.src_lang, e.source), (e.tgt_lang, e.target)):
-            tuv = etree.SubElement(tu, "tuv")
-            tuv.set(XML_LANG, lang)
-            seg = etree.SubElement(tuv, "seg")
-            _fill_seg_pieces(seg, segment, numbers)
-            tuv.tail = "\n   "
-        tu[-1].tail = "\n  "
-    if tu is not None:
-        tu.tail = "\n "
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-    write_atomic(path, data + b"\n")
+            _fill_seg_pieces(_add_seg(tu, lang), segment, numbers)
+    _save_tmx(path, root, body)

@@ -17,18 +17,10 @@ from ..document import Document, Layout, Slot, TextUnit
 from ..errors import BitextError
 from .blocks import Region, parse_body
 from .encoding import read_article
+from .filenames import language_of
 from .frontmatter import ValueRegion, split_front_matter, toml_regions, yaml_regions
 from .inline import scan_inline
 from .shortcodes import check_pairing, scan_shortcodes
-
-_LANG_SUFFIX = re.compile(r"\.(en|fr)\.(md|markdown)$", re.I)
-
-
-def language_of(path: str | Path) -> str | None:
-    """Hugo's translation by filename: ``post.fr.md`` is French."""
-    m = _LANG_SUFFIX.search(str(path))
-    return m.group(1).lower() if m else None
-
 
 def extract_file(path: Path, config: dict[str, Any], source_lang: str | None = None) -> Document:
     text, meta = read_article(path)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .filenames import split_language
+
 _KEY_LINE = re.compile(r"^translationKey\s*[:=]\s*['\"]?([^'\"\n]+)['\"]?\s*$", re.M)
 
 
@@ -33,7 +35,7 @@ def translation_key(text: str) -> str | None:
 
 def derive_key(source: Path) -> str:
     """A stable key from the file name (page bundles use their folder's name)."""
-    stem = re.sub(r"\.(en|fr)$", "", source.stem)
+    stem = split_language(source)[1]
     if stem in ("index", "_index"):
         stem = source.parent.name or stem
     return re.sub(r"[^\w-]+", "-", stem).strip("-").lower() or "page"

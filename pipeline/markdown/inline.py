@@ -19,6 +19,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from ..document import InlineCode
 
@@ -320,8 +321,6 @@ def _tokenize(s: str, markdown: bool, refs: set[str], verbatim: frozenset[str] |
 # look-behind (bare URLs, emoji codes, hard breaks) are found once per run.
 _NEXT_CHAR_MD = re.compile(r"[\\`{<&*_~\[\]!]")
 _NEXT_CHAR_HTML = re.compile(r"[{<&]")
-_NEXT_EXTRA_MD = re.compile(r" {2,}\n|(?<!\w)(?:https?://|www\.)|(?<![\w:]):(?=[a-z0-9_+-]+:)")
-_NEXT_EXTRA_HTML = re.compile(r"(?<!\w)(?:https?://|www\.)")
 
 
 # Candidates without look-behind (fast to scan for); the look-behind conditions are checked per hit.
@@ -330,7 +329,7 @@ _EXTRA_CANDIDATES_HTML = re.compile(r"https?://|www\.")
 
 
 def _extra_starts(s: str, markdown: bool) -> list[int]:
-    """Starts of hard breaks, bare URLs and emoji codes (same hits as ``_NEXT_EXTRA_*``)."""
+    """Starts of hard breaks, bare URLs and emoji codes: the look-behind parts of ``_NEXT_MD`` / ``_NEXT_HTML``."""
     if ("://" not in s and "www." not in s) and (not markdown or (":" not in s and "  \n" not in s)):
         return []
     starts = []
@@ -541,45 +540,44 @@ def _assemble(toks: list[_Tok], emphs: list[_Emph]) -> tuple[str, list[InlineCod
     return "".join(plain), [codes[k] for k in sorted(codes)]
 
 
-def render_pieces(text: str, codes: list[InlineCode]) -> list[tuple[str, str, InlineCode | None]]:
-    """The markup as ``(role, raw, code)`` pieces in order; role is ``text``, ``open``,
-    ``close`` or ``point`` (an isolated code, an empty pair, or a substitution).
+def render_pieces(text: str, codes: Sequence[InlineCode]) -> list[tuple[str, str, InlineCode | None]]:
+    """The markup of plain text + codes as ``(role, raw, code)`` pieces in order: the one renderer.
 
-    Events at one offset come in this order: closes (inner first), then opens
-    (outer first); point codes slot in among them by their source order. Joining
+    Role is ``text``, ``open``, ``close`` or ``point`` (an isolated code, an
+    empty pair, or a substitution, whose ``open`` replaces its text). Joining
     the raws gives ``render_inline``; the TMX writer maps the roles to
-    ``<bpt>``/``<ept>``/``<ph>``.
+    ``<bpt>``/``<ept>``/``<ph>``; code placement numbers placed codes by it.
+
+    At one offset, spans that end close first (innermost first), spans that
+    start open outermost first, a substitution innermost of equal spans;
+    zero-length codes slot in among those by their source ``order``, then list
+    position, which is what tells ``<b>x<br></b>`` from ``<b>x</b><br>``.
+    Offsets beyond the text are clamped to it, so codes placed over a
+    translation always render.
     """
-    events: dict[int, list[tuple[int, tuple, int, str, str, InlineCode]]] = {}
-    skip: dict[int, int] = {}
-
-    def add(at: int, group: int, key: tuple, order: int, raw: str, role: str, code: InlineCode) -> None:
-        events.setdefault(at, []).append((group, key, order, raw, role, code))
-
-    for c in codes:
-        if c.replaces_text:
-            add(c.start, 1, (), c.order, c.open, "point", c)
-            skip[c.start] = max(skip.get(c.start, c.start), c.end)
-        elif c.start == c.end:
-            add(c.start, 1, (), c.order, c.open + c.close, "point", c)
-        else:
-            add(c.start, 2, (-c.end, c.order), c.order, c.open, "open", c)  # outer (longer) opens first
-            add(c.end, 0, (-c.start, c.close_order), c.close_order, c.close, "close", c)  # inner closes first
     out: list[tuple[str, str, InlineCode | None]] = []
-    cursor = 0
-    for at in sorted(events):
+    cursor = 0  # the first offset of the text not written yet
+    for at, events in _ordered_events(text, codes):
         if at > cursor:
             out.append(("text", text[cursor:at], None))
             cursor = at
-        out.extend((role, raw, code) for _, _, _, raw, role, code in _ordered(events[at]))
-        if at in skip:
-            cursor = max(cursor, skip[at])
+        for role, i in events:
+            c = codes[i]
+            if role == "close":
+                out.append(("close", c.close, c))
+            elif role == "point":
+                out.append(("point", c.open + c.close, c))
+            elif c.replaces_text:
+                out.append(("point", c.open, c))
+                cursor = max(cursor, _clamp(c.end, text))
+            else:
+                out.append(("open", c.open, c))
     if cursor < len(text):
         out.append(("text", text[cursor:], None))
     return out
 
 
-def render_inline(text: str, codes: list[InlineCode], escape=None) -> str:
+def render_inline(text: str, codes: Sequence[InlineCode], escape=None) -> str:
     """Put the codes back around the text: the exact inverse of ``scan_inline``.
 
     ``escape`` (optional) is applied to plain-text pieces only, for contexts
@@ -591,12 +589,50 @@ def render_inline(text: str, codes: list[InlineCode], escape=None) -> str:
     return "".join(escape(raw) if escape and role == "text" else raw for role, raw, _ in render_pieces(text, codes))
 
 
-def _ordered(evts: list[tuple]) -> list[tuple]:
-    """Closes then opens (by nesting); isolated codes slot in by source order."""
-    result = sorted((e for e in evts if e[0] != 1), key=lambda e: (e[0], e[1]))
-    for iso in sorted((e for e in evts if e[0] == 1), key=lambda e: e[2]):
-        at = 0
-        while at < len(result) and result[at][2] < iso[2]:
-            at += 1
-        result.insert(at, iso)
+def _clamp(offset: int, text: str) -> int:
+    return max(0, min(offset, len(text)))
+
+
+def code_extent(code: InlineCode, text: str) -> tuple[int, int]:
+    """The code's [start, end) over ``text``, clamped to it (an end before the start is the start)."""
+    s = _clamp(code.start, text)
+    return s, max(s, _clamp(code.end, text))
+
+
+def _ordered_events(text: str, codes: Sequence[InlineCode]):
+    """(offset, [(role, index)]) in output order; role is open/close/point."""
+    starts: dict[int, list[int]] = {}
+    points: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for i, c in enumerate(codes):
+        s, e = code_extent(c, text)
+        if e > s:
+            starts.setdefault(s, []).append(i)
+            if not c.replaces_text:
+                ends.setdefault(e, []).append(i)
+        else:
+            points.setdefault(s, []).append(i)
+    opened: dict[int, int] = {}  # index -> opening rank, to close innermost first
+    for at in sorted(set(starts) | set(points) | set(ends)):
+        closes = sorted(ends.get(at, []), key=lambda i: -opened.get(i, -1))
+        opens = sorted(
+            starts.get(at, []),
+            key=lambda i: (-code_extent(codes[i], text)[1], codes[i].replaces_text, codes[i].order, i),
+        )
+        for i in opens:
+            opened[i] = len(opened)
+        structural = [("close", i, (codes[i].close_order, i)) for i in closes]
+        structural += [("open", i, (codes[i].order, i)) for i in opens]
+        yield at, _slot_points(structural, points.get(at, []), codes)
+
+
+def _slot_points(structural, point_ids, codes):
+    """Insert zero-length codes before the first structural event that comes later in the source."""
+    result = [(role, i) for role, i, _ in structural]
+    keys = [key for _, _, key in structural]
+    for i in sorted(point_ids, key=lambda i: (codes[i].order, i)):
+        key = (codes[i].order, i)
+        at = next((k for k, other in enumerate(keys) if other > key), len(keys))
+        result.insert(at, ("point", i))
+        keys.insert(at, key)
     return result

@@ -8,26 +8,11 @@ back, and a hard-wrapped source paragraph is wrapped again at the same width.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ..document import Document, TextUnit
 from .frontmatter import plain_yaml_is_safe, render_value
 from .hugo_keys import add_keys, insertion_point
 from .inline import render_inline
-
-_LANG_SUFFIX = re.compile(r"\.(en|fr)(\.(?:md|markdown))$", re.I)
-
-
-def output_name(source: Path, target_lang: str) -> str:
-    """Hugo translation by filename: ``post.fr.md`` -> ``post.en.md``, ``post.md`` -> ``post.en.md``."""
-    name = source.name
-    if _LANG_SUFFIX.search(name):
-        return _LANG_SUFFIX.sub(lambda m: f".{target_lang}{m.group(2)}", name)
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        return f"{name}.{target_lang}"
-    return f"{stem}.{target_lang}.{ext}"
-
 
 def _escape_for(unit: TextUnit):
     """How plain text must be written where the unit sits (only for a changed unit:

@@ -119,6 +119,14 @@ class FuzzyMatch:
     entry: MemoryEntry
 
 
+def _chunks(values: Iterable[str]) -> Iterator[tuple[list[str], str]]:
+    """The distinct values in chunks small enough for one ``IN (?, ?...)`` query, with their placeholders."""
+    wanted = list(dict.fromkeys(values))
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i : i + _CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 class TranslationMemory:
     """The SQLite memory: editors' segments and the machine's cache (see the module docstring)."""
 
@@ -153,11 +161,8 @@ class TranslationMemory:
     # ------------------------------------------------------------ machine cache
     def lookup(self, key: tuple[str, str, str, str], sources: Iterable[str]) -> dict[str, str]:
         """Targets of the ``sources`` that are in the machine cache under ``key``."""
-        wanted = list(dict.fromkeys(sources))
         found: dict[str, str] = {}
-        for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i : i + _CHUNK]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(sources):
             with self._lock:
                 rows = self._db.execute(
                     "SELECT source, target FROM tm WHERE model=? AND revision=? AND direction=? AND settings=?"
@@ -233,11 +238,8 @@ class TranslationMemory:
 
         An entry made the same way round wins over a reversed one; then human over imported.
         """
-        wanted = list(dict.fromkeys(keys))
         found: dict[str, MemoryEntry] = {}
-        for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i : i + _CHUNK]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(keys):
             with self._lock:
                 rows = self._db.execute(
                     f"SELECT * FROM segments WHERE src_lang=? AND tgt_lang=? AND src_key IN ({marks})",

@@ -1,8 +1,9 @@
 """The editors' review of a run: a local web page over the run folder (``bitext review RUN_DIR``).
 
-``review_command`` serves it; ``create_app`` builds the ASGI app (tests use it
-with Starlette's TestClient). The work is saved in ``RUN_DIR/review.sqlite``
-and put back into the articles by ``pipeline.review.rebuild`` (``bitext reinsert``).
+``review_command`` serves it (``app``); ``create_app`` builds the ASGI app
+(tests use it with Starlette's TestClient). The work is saved in
+``RUN_DIR/review.sqlite`` (``store``), checked by ``markup``, and put back into
+the articles by ``rebuild`` (``bitext reinsert``), which needs no web stack.
 """
 from __future__ import annotations
 

@@ -15,16 +15,15 @@ layout is recognised (``fr/`` and ``en/`` subfolders mean content dirs).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import BitextError
+from ..markdown.filenames import language_of, split_language, translated_name
 from .article import Article
 
 _SITE_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
-_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>[a-z]{2}(?:-[a-z]{2})?)\.(?P<ext>md|markdown)$", re.I)
 _MARKDOWN = (".md", ".markdown")
 
 
@@ -79,18 +78,6 @@ def _site_from_config(root: Path, cfg_path: Path, fallback_lang: str) -> Site:
     return Site(root, default or fallback_lang, dirs, cfg_path, base if base.is_dir() else None)
 
 
-def _lang_from_name(path: Path) -> tuple[str | None, str]:
-    m = _SUFFIX.match(path.name)
-    if m and m.group("lang").lower() in ("en", "fr"):
-        return m.group("lang").lower(), m.group("stem")
-    return None, path.stem
-
-
-def _target_name(path: Path, target_lang: str) -> str:
-    lang, stem = _lang_from_name(path)
-    return f"{stem}.{target_lang}{path.suffix}"
-
-
 def discover(folder: Path, source_lang: str | None, target_lang: str, fallback_lang: str) -> tuple[list[Article], Site]:
     """The articles of ``folder`` in the source language, with their target paths."""
     site = find_site(folder, fallback_lang)
@@ -119,14 +106,14 @@ def _by_filename(folder: Path, site: Site, src: str, tgt: str) -> list[Article]:
     at_site_root = site.config_file is not None and folder.resolve() == site.root.resolve()
     walk = site.content_dir if at_site_root and site.content_dir else folder
     for path in _markdown_files(walk):
-        lang, _ = _lang_from_name(path)
+        lang = language_of(path)
         lang = lang or site.default_lang
         if lang != src:
             continue
-        target = path.with_name(_target_name(path, tgt))
+        target = path.with_name(translated_name(path, tgt))
         existing = target if target.exists() else None
         if existing is None and site.default_lang == tgt:
-            bare = path.with_name(_lang_from_name(path)[1] + path.suffix)
+            bare = path.with_name(split_language(path)[1] + path.suffix)
             if bare != path and bare.exists():
                 existing = bare  # the default-language version without a suffix
         articles.append(Article(path, src, _relative_to(target, folder), existing))

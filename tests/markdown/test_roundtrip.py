@@ -21,7 +21,8 @@ from support.runs import OWN, OWN_MOJIBAKE, REAL, _id, _without_align, needs_sha
 from support.tricky import TRICKY
 
 from pipeline.config import load_config
-from pipeline.markdown.extract import extract_file, language_of
+from pipeline.markdown.extract import extract_file
+from pipeline.markdown.filenames import language_of
 from pipeline.markdown.inline import render_inline, scan_inline
 
 

@@ -16,7 +16,8 @@ from dataclasses import replace
 import pytest
 
 from pipeline.document import InlineCode
-from pipeline.placement import nesting_problems, place_codes, render, renumber
+from pipeline.markdown.inline import render_inline as render
+from pipeline.placement import nesting_problems, place_codes, renumber
 
 # --------------------------------------------------------------------------
 # A small extractor for the markup used here (Markdown emphasis and links,

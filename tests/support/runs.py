@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.markdown.extract import language_of
+from pipeline.markdown.filenames import language_of
 from support.paths import ROOT, SHARED
 
 OWN = sorted(p for p in (ROOT / "corpus").rglob("*.md") if p.name != "README.md")
