@@ -186,6 +186,8 @@ def _cmd_run(args) -> int:
     out_dir = args.out or Path(config["output_dir"]) / _default_run_name(args.input or Path(args.dataset), args.target)
     if args.in_place and root is None:
         root = args.input.parent
+    from .mt.memory import memory_path
+
     options = RunOptions(
         articles=articles,
         target_lang=args.target,
@@ -201,16 +203,22 @@ def _cmd_run(args) -> int:
         force=args.force,
         in_place=args.in_place,
         content_root=root,
+        memory_path=memory_path(config["translate"]["cache_path"], root or args.input),
     )
     translator = _make_translator(options)
     executor = LocalExecutor(options, translator, default_stages(), _meter_factory(options, translator), run_outputs)
     result = executor.run()
+    from .review.rebuild import rebuild_after_run
+
+    review_work = rebuild_after_run(out_dir)  # editors' work in this folder: the articles get it back
     single_failure = len(articles) == 1 and result.failed
     if not args.quiet and not single_failure:  # a single failure has already said its one line
         print(
             f"bitext: {result.done} done, {result.skipped} skipped, {result.failed} failed; manifest: {out_dir / 'run.json'}",
             file=sys.stderr,
         )
+    if review_work is not None:
+        print(f"bitext: {review_work[1]}", file=sys.stderr)  # even with --quiet: an editor's work is news
     if result.failed:
         return 2 if root is None and not run_outputs and len(articles) == 1 else 1
     return 0
@@ -225,10 +233,7 @@ def _make_translator(options):
     t = options.config["translate"]
     cache = None
     if backend.needs_model and options.use_cache and t["cache"]:
-        from .mt.memory import memory_path
-
-        start = options.content_root or (options.articles[0].source if options.articles else None)
-        cache = memory_path(t["cache_path"], start)
+        cache = options.memory_path
     if backend.needs_model and not options.verbose:
         _quiet_hugging_face()
     try:

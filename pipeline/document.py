@@ -78,6 +78,9 @@ class TextUnit:
     target: str | None = None
     target_codes: list[InlineCode] | None = None
     flags: list[dict[str, str]] = field(default_factory=list)
+    # Set when the target came from the translation memory, not a model: origin (human, imported),
+    # similarity, and where the entry came from (article, pair, tuid, author, updated).
+    memory: dict[str, Any] | None = None
 
 
 @dataclass
@@ -102,6 +105,10 @@ def _unit_dict(u: TextUnit) -> dict[str, Any]:
     d["layout"]["line_ends"] = list(u.layout.line_ends)
     d["context"] = dict(u.context)
     d["flags"] = [dict(f) for f in u.flags]
+    if u.memory is None:
+        del d["memory"]  # most units: no key at all, as before
+    else:
+        d["memory"] = dict(u.memory)
     return d
 
 

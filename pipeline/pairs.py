@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 @dataclass
 class Pair:
-    id: str  # stable within a run: "<article>#<n>"
+    id: str  # "<article>#<unit id>": content-addressed, stable across runs (align.pairs.pair_id)
     article: str  # source path as given to the run (or the A file of ``bitext align``)
     kind: str  # unit kind: paragraph, heading, list_item, table_cell, front_matter, shortcode_param, html...
     # (or, for a block without prose, see ``is_markup``: code, shortcode, html, comment, linkdef, table_row...)
@@ -37,6 +37,9 @@ class Pair:
     # sentence-level two-version alignment only: {"src": [ids], "tgt": [ids]}, ids counting each
     # document's body sentences in order (block order for pre-segmented text); absent elsewhere
     sentence_ids: dict[str, list[int]] | None = None
+    # The target came from the translation memory (origin human or imported, where from): the pair is
+    # ``approved (memory)`` until an editor says otherwise. None: a model's (or nobody's) translation.
+    memory: dict[str, Any] | None = None
 
     @property
     def is_markup(self) -> bool:
@@ -56,6 +59,10 @@ class Pair:
             del d["sentence_ids"]
         else:
             d["sentence_ids"] = {k: list(v) for k, v in self.sentence_ids.items()}
+        if self.memory is None:
+            del d["memory"]
+        else:
+            d["memory"] = dict(self.memory)
         return d
 
     @classmethod

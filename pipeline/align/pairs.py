@@ -45,6 +45,18 @@ def span_of(units: Sequence[TextUnit]) -> list[int] | None:
     return [min(u.line for u in units), max(u.end_line for u in units)]
 
 
+def pair_id(article: str, src_units: Sequence[TextUnit], tgt_units: Sequence[TextUnit]) -> str:
+    """``<article>#<unit id>``: a pair is named by its source units' content-addressed ids (``markdown.ids``),
+    so review state, TMX ``tuid`` and the memory's context follow the text, not the position.
+
+    Several source units: their ids joined with ``+``; none (a ``0-1`` pair of two-version alignment):
+    ``~`` and the other version's unit ids.
+    """
+    if src_units:
+        return f"{article}#{'+'.join(u.id for u in src_units)}"
+    return f"{article}#~{'+'.join(u.id for u in tgt_units)}"
+
+
 def pair_of(
     n: int,
     article: str,
@@ -66,7 +78,7 @@ def pair_of(
     """
     first = src_units[0] if src_units else tgt_units[0]
     return Pair(
-        id=f"{article}#{n}",
+        id=pair_id(article, src_units, [] if translated else tgt_units),
         article=article,
         kind=first.kind,
         heading_path=list(first.context.get("heading_path", [])),
@@ -202,6 +214,8 @@ def translation_pairs(
         else:
             pair.flags = [dict(f) for f in unit.flags]
         pair.score = qa_score(pair.flags)
+        if unit.memory is not None:  # a person's translation from the memory (its QA flags kept above)
+            pair.status, pair.memory = "approved", dict(unit.memory)
         if sentences:
             add_sentences(pair, [unit], targets, ratio, splitter, known, translated=True)
         pairs.append(pair)

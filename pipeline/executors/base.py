@@ -56,6 +56,7 @@ class RunOptions:
     force: bool = False
     in_place: bool = False
     content_root: Path | None = None  # with --in-place: where translations are written
+    memory_path: Path | None = None  # the translation memory (editors' entries first, then the machine's)
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Executor(ABC):
         self.run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
         self.meter = meter_factory(self.run_id) if meter_factory else None
         self.settings_hash = self._settings_hash()
+        self.memory = self._open_memory()
         self.manifest: dict[str, Any] = {
             "tool": "bitext",
             "version": __version__,
@@ -121,8 +123,20 @@ class Executor(ABC):
             "outputs": {},
             "model_calls": 0,
             "cache_hits": 0,
+            "memory": str(options.memory_path) if options.memory_path else None,
+            "memory_hits": {"human": 0, "imported": 0, "machine": 0},
             "pid": os.getpid(),
         }
+
+    def _open_memory(self):
+        """The run's memory, for translators that change the language (identity and pseudo runs only
+        record where it is, for the review to learn from editors)."""
+        if self.opt.memory_path is None or not self.translator.changes_language:
+            return None
+        from ..mt.memory import TranslationMemory
+        from ..mt.recall import RunMemory
+
+        return RunMemory(TranslationMemory(self.opt.memory_path))
 
     def _settings_hash(self) -> str:
         sig = {
@@ -172,6 +186,8 @@ class Executor(ABC):
             progress.close()
             if self.meter is not None:
                 self.meter.close()
+            if self.memory is not None:
+                self.memory.memory.close()
             self.manifest["ended_at"] = now()
             self._save_manifest()
         return result
@@ -188,6 +204,9 @@ class Executor(ABC):
     def _save_manifest(self) -> None:
         self.manifest["model_calls"] = self.translator.model_calls
         self.manifest["cache_hits"] = self.translator.cache_hits
+        hits = self.memory.hits if self.memory is not None else {}
+        self.manifest["memory_hits"] = {"human": hits.get("human", 0), "imported": hits.get("imported", 0),
+                                        "machine": self.translator.cache_hits}
         write_manifest(self.opt.out_dir, self.manifest)
 
     def measure(self, article: str, stage: str):
@@ -223,6 +242,7 @@ class Executor(ABC):
             target_lang=self.opt.target_lang,
             translator=self.translator,
             in_place=self.opt.in_place,
+            memory=self.memory,
         )
 
     def _skip_reason(self, article: Article, target: Path) -> str | None:

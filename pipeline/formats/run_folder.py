@@ -39,6 +39,8 @@ class RunArticle:
     outputs: dict[str, str]  # as in run.json: relative to the run folder
     source_lang: str | None
     target_lang: str | None
+    record: int | None = None  # a record of a JSONL file or dataset: its index there
+    record_field: str = ""  # ... and the field its translation goes into
 
     @property
     def reviewable(self) -> bool:
@@ -84,6 +86,8 @@ class RunFolder:
                     outputs={k: v for k, v in outputs.items() if isinstance(v, str)},
                     source_lang=entry.get("source_lang") or m.get("source_lang"),
                     target_lang=m.get("target_lang"),
+                    record=entry.get("record") if isinstance(entry.get("record"), int) else None,
+                    record_field=str(entry.get("record_field") or ""),
                 )
             )
         return out

@@ -173,6 +173,8 @@ def write_tmx(path: Path, pairs: Iterable[Pair], srclang: str | None, tgtlang: s
     for p in pairs:
         tu = _add_tu(body, p.id)
         _prop(tu, "x-status", p.status)
+        if p.memory:
+            _prop(tu, "x-memory", str(p.memory.get("origin", "")))
         _prop(tu, "x-type", p.type)
         _prop(tu, "x-score", f"{p.score:g}")
         _prop(tu, "x-kind", p.kind)

@@ -54,9 +54,22 @@ def extract_text(text: str, path: str, config: dict[str, Any], source_lang: str 
     verbatim = set(ecfg["code_shortcodes"])
     regions, refs = parse_body(text, body_start, tags, paired, verbatim, _prose_params(ecfg))
     doc = _cut(text, path, fm_regions, regions, refs, verbatim)
+    _content_ids(doc)
     doc.source_lang = source_lang
     doc.front_matter = fmt or None
     return doc
+
+
+def _content_ids(doc: Document) -> None:
+    """Give every unit its content-addressed id (``ids.stable_ids``), in the units and the skeleton's slots."""
+    from .ids import stable_ids
+
+    renamed = dict(zip((u.id for u in doc.units), stable_ids(doc.units)))
+    for unit in doc.units:
+        unit.id = renamed[unit.id]
+    for piece in doc.skeleton:
+        if isinstance(piece, Slot):
+            piece.unit_id = renamed[piece.unit_id]
 
 
 def _shift(tag, by: int) -> None:

@@ -1,6 +1,6 @@
 """Content-addressed unit ids: what a unit is and says, never where it sits.
 
-An id is ``<kind>-<hash>`` with ``.<n>`` added for the n-th (n ≥ 2) unit
+An id is ``<kind>-<hash>`` with ``-<n>`` added for the n-th (n ≥ 2) unit
 identical in all of: kind, place (front matter key, shortcode and
 parameter), heading path, and normalised source markup. So inserting,
 deleting, moving or editing one paragraph leaves every other unit's id as it
@@ -53,7 +53,7 @@ def stable_ids(units: Iterable[Any]) -> list[str]:
     for unit in units:
         base = f"{_PREFIX.get(unit.kind, unit.kind.replace('_', ''))}-{unit_fingerprint(unit)}"
         seen[base] = seen.get(base, 0) + 1
-        ids.append(base if seen[base] == 1 else f"{base}.{seen[base]}")
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return ids
 
 

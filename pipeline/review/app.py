@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import re
 import secrets
 import socket
+import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -46,8 +48,11 @@ from ..errors import BitextError
 from ..formats.run_folder import ArticleData, RunFolder, load_article
 from .markup import check_edit, scan_mode, segments
 from .rebuild import rebuild_run
-from .store import DB_NAME, STATUSES, Conflict, ReviewedPair, ReviewStore, progress, reviewed, reviewed_pairs
+from .follow import Followed, diff_pieces
+from .store import (DB_NAME, STATUSES, VIEW_STATUSES, Conflict, ReviewedPair, ReviewStore, progress, review_of, reviewed,
+                    reviewed_pairs)
 
+log = logging.getLogger("bitext")
 HERE = Path(__file__).resolve().parent
 MAX_TEXT = 200_000  # characters in an edit or a note: far above any paragraph, far below a memory problem
 MAX_BODY = 4 * MAX_TEXT + 65_536  # bytes: one edit and one note in JSON, UTF-8, with room to spare
@@ -143,6 +148,8 @@ class ReviewApp:
         self.store = ReviewStore(self.folder.root / DB_NAME)
         self.csrf_token = csrf_token or secrets.token_urlsafe(32)
         self.rebuild_lock = threading.Lock()
+        self._memory = None
+        self._memory_lock = threading.Lock()
         env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined)
         env.filters["slug"] = _slug
         env.filters["lines"] = lambda span: f"L{span[0]}" if span and span[0] == span[1] else (f"L{span[0]}–{span[1]}" if span else "")
@@ -162,7 +169,49 @@ class ReviewApp:
         except BitextError as exc:
             raise HTTPProblem(409, str(exc)) from None
 
-    def view(self, data: ArticleData, item: ReviewedPair, n: int) -> dict[str, Any]:
+    def memory(self):
+        """The run's translation memory (opened on first use; see ``learn``); None if it cannot be opened."""
+        from .learn import open_run_memory
+
+        with self._memory_lock:
+            if self._memory is None:
+                try:
+                    self._memory = open_run_memory(self.folder)
+                except (sqlite3.Error, OSError) as exc:
+                    log.warning("bitext review: the translation memory cannot be opened: %s", exc)
+                    return None
+            return self._memory
+
+    def suggestions(self, data: ArticleData, items: list[ReviewedPair]) -> dict[str, list[dict[str, Any]]]:
+        """Fuzzy matches from the memory for the pairs an editor still has to decide (CAT tools' fuzzy
+        matches): at least ``translate.fuzzy_threshold`` % alike, best first, with their similarity."""
+        from ..mt.memory import language
+        from ..mt.segments import unit_segment
+
+        wanted = [(it, data.units_of(it.pair)) for it in items if it.pair.status in ("pending", "stale")]
+        wanted = [(it, units[0]) for it, units in wanted if len(units) == 1]
+        memory = self.memory() if wanted else None
+        if memory is None:
+            return {}
+        config = (self.folder.manifest().get("config") or {}).get("translate") or {}
+        threshold = float(config.get("fuzzy_threshold", 85))
+        src = language(data.article.source_lang or data.doc.source_lang)
+        tgt = language(data.article.target_lang or data.doc.target_lang)
+        try:
+            found = memory.fuzzy_many(src, tgt, [unit_segment(u.text, u.codes) for _, u in wanted], threshold)
+        except sqlite3.Error as exc:
+            log.warning("bitext review: no memory suggestions: %s", exc)
+            return {}
+        out = {}
+        for (it, _unit), matches in zip(wanted, found):
+            if matches:
+                out[it.pair.id] = [{"similarity": m.similarity, "origin": m.entry.origin, "src": m.entry.source.markup,
+                                    "tgt": m.entry.target.markup, "diff": diff_pieces(m.entry.source.markup, it.pair.src),
+                                    "article": m.entry.context.get("article", "")} for m in matches]
+        return out
+
+    def view(self, data: ArticleData, item: ReviewedPair, n: int,
+             suggestions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """A reviewed pair as the page and the API show it."""
         p = item.pair
         units = data.units_of(p)
@@ -182,7 +231,7 @@ class ReviewApp:
             "src_lines": p.src_lines,
             "tgt_lines": p.tgt_lines,
             "flags": [{"code": str(f.get("code", "")), "reason": str(f.get("reason", ""))} for f in p.flags],
-            "status": p.status if p.status in STATUSES else "pending",
+            "status": p.status if p.status in VIEW_STATUSES else "pending",
             "note": p.note,
             "edited": item.edited,
             "stale": item.stale,
@@ -190,17 +239,32 @@ class ReviewApp:
             "updated_at": item.updated_at,
             "editable": item.editable,
             "why_not_editable": item.why_not_editable,
+            # added by issue 11: where the review came from, what the memory offers
+            "status_label": item.status_label,
+            "memory": p.memory,
+            "stale_from": item.stale_from,
+            "suggestions": suggestions or [],
         }
 
     def article_views(self, n: int, markup: bool = False) -> tuple[ArticleData, list[dict[str, Any]], dict[str, int], int]:
         """The article's pairs as the page shows them, their progress, and how many pairs of blocks
         without prose (code, shortcodes...: ``Pair.is_markup``) are hidden; ``markup`` shows them."""
         data = self.data(n)
-        items = reviewed_pairs(data, self.store)
+        items, followed = review_of(data, self.store)
         hidden = 0 if markup else sum(1 for it in items if it.pair.is_markup)
         if not markup:
             items = [it for it in items if not it.pair.is_markup]
-        return data, [self.view(data, it, i) for i, it in enumerate(items, 1)], progress(items), hidden
+        suggestions = self.suggestions(data, items)
+        views = [self.view(data, it, i, suggestions.get(it.pair.id)) for i, it in enumerate(items, 1)]
+        prog = progress(items) | {"lost": len(followed.lost)}
+        return data, views, prog, hidden
+
+    def lost_reviews(self, n: int) -> list[dict[str, Any]]:
+        """Saved reviews whose paragraph is gone from the article: kept in review.sqlite, listed here."""
+        data = self.data(n)
+        _, followed = review_of(data, self.store)
+        return [{"pair": pid, "src": st.src, "tgt": st.tgt, "status": st.status, "note": st.note,
+                 "updated_at": st.updated_at} for pid, st in followed.lost]
 
     def summaries(self) -> list[dict[str, Any]]:
         out = []
@@ -248,14 +312,34 @@ class ReviewApp:
             raise HTTPProblem(400, "version must be an integer")
         client = str(body.get("client") or "")[:64]
         index = data.pairs.index(base) + 1
+        items, followed = review_of(data, self.store)
+        carried = followed.by_pair.get(pair_id)
+        was_approved = carried is not None and carried.how != "stale" and carried.state.status == "approved"
         try:
-            state = self.store.update(data.article.source, base, changes, expected_version=version, client=client)
+            state = self.store.update(data.article.source, base, changes, expected_version=version, client=client,
+                                      carried=carried)
         except Conflict as exc:
-            current = self.view(data, reviewed(data, base, exc.current), index)
+            current = self.view(data, reviewed(data, base, Followed(exc.current, pair_id, "id")), index)
             raise HTTPProblem(409, "Another tab changed this pair since you loaded it; it now shows the saved version. Apply your change again.",
                               pair=current) from None
-        items = reviewed_pairs(data, self.store)
-        return {"pair": self.view(data, reviewed(data, base, state), index), "progress": progress(items)}
+        item = reviewed(data, base, Followed(state, pair_id, "id"))
+        answer = {"pair": self.view(data, item, index), "progress": progress(reviewed_pairs(data, self.store))}
+        answer["memory"] = self._learn(data, pair_id, state, item.edited, was_approved, client)
+        return answer
+
+    def _learn(self, data: ArticleData, pair_id: str, state, edited: bool, was_approved: bool, client: str) -> str | None:
+        """Put an approval into the memory (or take it back); a memory that cannot be written does not lose
+        the review, which is saved: the next rebuild tries again."""
+        from .learn import learn
+
+        memory = self.memory()
+        if memory is None:
+            return "not updated: the translation memory cannot be opened"
+        try:
+            return learn(memory, data, pair_id, state, edited, was_approved, self.folder, author=client)
+        except sqlite3.Error as exc:
+            log.warning("bitext review: the translation memory was not updated: %s", exc)
+            return f"not updated: {exc}"
 
     def _checked_edit(self, data: ArticleData, base, tgt: Any) -> str | None:
         """The edit to store (None: back to the machine translation), or a 422 saying what it would break."""
@@ -275,7 +359,8 @@ class ReviewApp:
 
     def rebuild(self, indices: list[int] | None) -> dict[str, Any]:
         with self.rebuild_lock:  # two clicks in two tabs: one rebuild after the other
-            results = rebuild_run(self.folder.root, indices, folder=self.folder, store=self.store)
+            memory = self.memory() or "cannot open it (see the server's log)"
+            results = rebuild_run(self.folder.root, indices, folder=self.folder, store=self.store, memory=memory)
         ok = [r for r in results if not r.error]
         message = f"Rebuilt {len(ok)} of {len(results)} article(s)."
         refused = sum(len(r.edits_refused) for r in results)
@@ -346,8 +431,9 @@ def create_app(run_dir: Path | str, *, host: str = "127.0.0.1", csrf_token: str 
     async def api_article(request: Request) -> Response:
         markup = request.query_params.get("blocks") == "all"
         data, views, prog, hidden = await run_in_threadpool(review.article_views, request.path_params["n"], markup)
+        lost = await run_in_threadpool(review.lost_reviews, request.path_params["n"])
         return JSONResponse({"index": data.article.index, "name": data.article.name, "progress": prog, "pairs": views,
-                             "hidden_markup_pairs": hidden})
+                             "hidden_markup_pairs": hidden, "lost_reviews": lost})
 
     @guarded
     async def api_update(request: Request) -> Response:

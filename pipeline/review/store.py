@@ -8,7 +8,8 @@ it). A server killed with SIGKILL loses nothing that was acknowledged; two
 tabs saving at once queue on the write lock, and a per-pair ``version`` lets a
 tab notice that another one changed the pair since it loaded it.
 ``reviewed_pairs`` lays the stored review over the pairs of the run (read
-through ``pipeline.formats.run_folder``). Nothing here serves web pages: the
+through ``pipeline.formats.run_folder``), following each review to its text
+(``review.follow``): kept, stale, or lost and listed, never dropped. Nothing here serves web pages: the
 page is ``review.app``; ``bitext reinsert`` needs only this.
 """
 from __future__ import annotations
@@ -23,9 +24,11 @@ from ..errors import BitextError
 from ..executors.manifest import now
 from ..formats.run_folder import ArticleData
 from ..pairs import Pair
+from .follow import Followed, FollowResult, diff_pieces, follow
 
 DB_NAME = "review.sqlite"
-STATUSES = ("pending", "approved", "rejected")
+STATUSES = ("pending", "approved", "rejected")  # what an editor sets
+VIEW_STATUSES = STATUSES + ("stale",)  # what a pair shows: stale when its source changed since the review
 
 
 # ---------------------------------------------------------------- review.sqlite
@@ -40,6 +43,7 @@ CREATE TABLE IF NOT EXISTS review (
     src        TEXT NOT NULL,     -- the source text the review was made on
     version    INTEGER NOT NULL,
     updated_at TEXT NOT NULL,
+    replaced_by TEXT,             -- the pair id an editor carried this review over to (the source changed)
     PRIMARY KEY (article, pair_id)
 );
 CREATE TABLE IF NOT EXISTS history (
@@ -91,6 +95,9 @@ class ReviewStore:
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+            columns = {r["name"] for r in con.execute("PRAGMA table_info(review)")}
+            if "replaced_by" not in columns:  # a review.sqlite from before reviews followed their text
+                con.execute("ALTER TABLE review ADD COLUMN replaced_by TEXT")
         finally:
             con.close()
 
@@ -112,10 +119,18 @@ class ReviewStore:
     def states(self, article: str) -> dict[str, State]:
         con = self._connect()
         try:
-            rows = con.execute("SELECT * FROM review WHERE article = ?", (article,)).fetchall()
+            rows = con.execute("SELECT * FROM review WHERE article = ? AND replaced_by IS NULL", (article,)).fetchall()
         finally:
             con.close()
         return {r["pair_id"]: self._state(r) for r in rows}
+
+    def articles(self) -> list[str]:
+        """The articles that have saved reviews."""
+        con = self._connect()
+        try:
+            return [r[0] for r in con.execute("SELECT DISTINCT article FROM review ORDER BY article")]
+        finally:
+            con.close()
 
     def state(self, article: str, pair_id: str) -> State | None:
         con = self._connect()
@@ -133,11 +148,15 @@ class ReviewStore:
         *,
         expected_version: int | None = None,
         client: str = "",
+        carried: Followed | None = None,
     ) -> State:
         """Apply ``changes`` (status, note, tgt) to one pair in one transaction; log each changed field.
 
         ``expected_version``: the version the client saw; if the pair has moved
         on since, nothing is written and ``Conflict`` carries the current state.
+        ``carried``: the review this pair shows from another id (``follow``): a
+        review kept by its text moves to this id with this change; a stale one
+        is marked replaced, so it is neither offered again nor reported lost.
         """
         if "status" in changes and changes["status"] not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
@@ -149,6 +168,11 @@ class ReviewStore:
                     "SELECT * FROM review WHERE article = ? AND pair_id = ?", (article, base.id)
                 ).fetchone()
                 old = self._state(row) or State(status=base.status if base.status in STATUSES else "pending", note=base.note or "", src=base.src)
+                moved_from = None
+                if row is None and carried is not None and carried.from_id != base.id:
+                    moved_from = self._carry(con, article, base, carried)
+                    old = copy.copy(carried.state) if carried.how == "text" else State(
+                        status=old.status, note=old.note, src=base.src, version=carried.state.version)
                 if expected_version is not None and expected_version != old.version:
                     raise Conflict(old)
                 new = copy.copy(old)
@@ -163,6 +187,11 @@ class ReviewStore:
                 if new == old and row is not None:
                     con.execute("ROLLBACK")
                     return old
+                if moved_from is not None:
+                    con.execute(
+                        "INSERT INTO history (at, article, pair_id, field, old, new, client) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (at, article, base.id, "carried_from", moved_from, carried.how, client),
+                    )
                 new.src, new.version, new.updated_at = base.src, old.version + 1, at
                 con.execute(
                     "INSERT INTO review (article, pair_id, status, note, tgt, src, version, updated_at)"
@@ -179,6 +208,17 @@ class ReviewStore:
                 raise
         finally:
             con.close()
+
+    @staticmethod
+    def _carry(con: sqlite3.Connection, article: str, base: Pair, carried: Followed) -> str:
+        """Mark the review saved under another id as carried over to ``base`` (inside the caller's transaction)."""
+        row = con.execute("SELECT replaced_by, version FROM review WHERE article = ? AND pair_id = ?",
+                          (article, carried.from_id)).fetchone()
+        if row is None or row["replaced_by"] is not None or row["version"] != carried.state.version:
+            current = State(status=base.status if base.status in STATUSES else "pending", src=base.src)
+            raise Conflict(current)  # another tab dealt with it first
+        con.execute("UPDATE review SET replaced_by = ? WHERE article = ? AND pair_id = ?", (base.id, article, carried.from_id))
+        return carried.from_id
 
     def history(self, article: str | None = None) -> list[dict[str, Any]]:
         con = self._connect()
@@ -199,18 +239,33 @@ class ReviewStore:
 class ReviewedPair:
     """A pair with its review applied, and what the page needs to know about it."""
 
-    pair: Pair  # a copy: status, note and tgt are the reviewed ones
+    pair: Pair  # a copy: status, note and tgt are the reviewed ones; status "stale" when the source changed
     machine_tgt: str
     edited: bool
-    stale: bool  # the source changed since the review: the edit is not applied
+    stale: bool  # the source changed since the review: its decision and edit are not applied
     version: int
     updated_at: str | None
     editable: bool
     why_not_editable: str = ""
+    carried: Followed | None = None  # the saved review shown here (None: nobody reviewed this pair)
+    stale_from: dict[str, Any] | None = None  # old source, its diff with the new one, the old edit, status, note
+
+    @property
+    def from_memory(self) -> bool:
+        """Approved because a person's translation came from the memory, not because an editor saw it here."""
+        return self.pair.memory is not None and self.carried is None and self.pair.status == "approved"
+
+    @property
+    def status_label(self) -> str:
+        return "approved (memory)" if self.from_memory else self.pair.status
 
 
-def reviewed(data: ArticleData, pair: Pair, state: State | None) -> ReviewedPair:
-    """Apply a stored review to a pair from the run."""
+STALE_REASON = ("The source changed since an editor reviewed this pair ({old}): its approval and edit no longer "
+                "apply. Compare the old and new source; the old edit is offered.")
+
+
+def reviewed(data: ArticleData, pair: Pair, followed: Followed | None) -> ReviewedPair:
+    """Apply a saved review (as ``follow`` placed it) to a pair from the run."""
     p = copy.copy(pair)
     p.flags = [dict(f) for f in pair.flags]
     machine = data.machine_tgt(pair)
@@ -219,32 +274,40 @@ def reviewed(data: ArticleData, pair: Pair, state: State | None) -> ReviewedPair
     if len(units) != 1:
         editable = False
         why = "This pair spans several units (or none): its text cannot be put back into the article, only approved, rejected or annotated."
-    stale = False
+    if followed is None:
+        return ReviewedPair(p, machine, False, False, 0, None, editable, why)
+    state = followed.state
+    if followed.how == "stale":
+        old = state.status + (", edited" if state.tgt is not None else "") + (", with a note" if state.note else "")
+        p.status, p.note = "stale", ""
+        p.flags.append({"code": "review_stale", "reason": STALE_REASON.format(old=old)})
+        stale_from = {"pair": followed.from_id, "src": state.src, "tgt": state.tgt, "status": state.status,
+                      "note": state.note, "similarity": followed.similarity, "diff": diff_pieces(state.src, pair.src)}
+        return ReviewedPair(p, machine, False, True, state.version, state.updated_at, editable, why, followed, stale_from)
+    p.status, p.note = state.status, state.note
     edited = False
-    version, updated = 0, None
-    if state is not None:
-        version, updated = state.version, state.updated_at
-        p.status, p.note = state.status, state.note
-        stale = state.src != pair.src
-        if state.tgt is not None and not stale:
-            p.tgt, edited = state.tgt, state.tgt != machine
-        if stale and state.tgt is not None:
-            p.flags.append(
-                {"code": "review_stale", "reason": "The source text changed since this pair was edited; the edit is kept in review.sqlite but not applied. Check the pair again."}
-            )
-    return ReviewedPair(p, machine, edited, stale, version, updated, editable, why)
+    if state.tgt is not None:
+        p.tgt, edited = state.tgt, state.tgt != machine
+    return ReviewedPair(p, machine, edited, False, state.version, state.updated_at, editable, why, followed)
+
+
+def review_of(data: ArticleData, store: ReviewStore) -> tuple[list[ReviewedPair], FollowResult]:
+    """Every pair of the article with its review, and where each saved review went (kept, stale, lost)."""
+    followed = follow(store.states(data.article.source), data.pairs)
+    return [reviewed(data, p, followed.by_pair.get(p.id)) for p in data.pairs], followed
 
 
 def reviewed_pairs(data: ArticleData, store: ReviewStore) -> list[ReviewedPair]:
-    states = store.states(data.article.source)
-    return [reviewed(data, p, states.get(p.id)) for p in data.pairs]
+    return review_of(data, store)[0]
 
 
 def progress(items: list[ReviewedPair]) -> dict[str, int]:
-    """approved / rejected / pending / flagged / edited counts of an article."""
-    counts = {"total": len(items), "approved": 0, "rejected": 0, "pending": 0, "flagged": 0, "edited": 0}
+    """approved / rejected / pending / stale / flagged / edited / memory counts of an article."""
+    counts = {"total": len(items), "approved": 0, "rejected": 0, "pending": 0, "stale": 0, "flagged": 0, "edited": 0,
+              "memory": 0}
     for r in items:
-        counts[r.pair.status if r.pair.status in STATUSES else "pending"] += 1
+        counts[r.pair.status if r.pair.status in VIEW_STATUSES else "pending"] += 1
         counts["flagged"] += bool(r.pair.flags)
         counts["edited"] += r.edited
+        counts["memory"] += r.from_memory
     return counts

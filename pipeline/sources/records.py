@@ -90,7 +90,10 @@ class RecordArticle(Article):
         return None
 
     def manifest_fields(self) -> dict[str, Any]:
-        return {"record": self.index}
+        fields: dict[str, Any] = {"record": self.index}
+        if self.output is not None:  # where the rebuild puts an edited translation back
+            fields["record_field"] = translated_field(self.output.text_field, self.output.target_lang)
+        return fields
 
     def marker_fields(self) -> dict[str, Any]:
         return {} if self.translated is None else {"result_text": self.translated}
@@ -131,3 +134,35 @@ def write_records(out_dir: Path, name: str, records: list[dict[str, Any]], trans
     path = out_dir / f"{name}.{target_lang}.jsonl"
     write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     return path
+
+
+def replace_translations(path: Path, field_name: str, texts: dict[int, str]) -> None:
+    """Put rebuilt translations (an editor's edits) into records already written: ``texts`` by record index.
+
+    A JSONL file is rewritten atomically; a dataset folder (``save_to_disk``)
+    is saved beside it and swapped in, since a dataset cannot be saved over
+    the files it is read from.
+    """
+    if path.is_dir():
+        import shutil
+
+        import datasets
+
+        rows = datasets.load_from_disk(str(path)).to_list()
+        for n, text in texts.items():
+            rows[n][field_name] = text
+        fresh = path.with_name(f".{path.name}.rebuilt")
+        old = path.with_name(f".{path.name}.old")
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+        datasets.Dataset.from_list(rows).save_to_disk(str(fresh))
+        path.rename(old)
+        fresh.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    from ..formats.jsonl import iter_jsonl_objects
+
+    rows = [record for _, record in iter_jsonl_objects(path)]
+    for n, text in texts.items():
+        rows[n][field_name] = text
+    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))

@@ -25,6 +25,7 @@ from ..files import write_atomic
 if TYPE_CHECKING:
     from ..document import Document
     from ..mt.base import Translator
+    from ..mt.recall import RunMemory
     from ..sources.article import Article
 
 
@@ -40,6 +41,7 @@ class ArticleContext:
     target_lang: str
     translator: Translator
     in_place: bool = False
+    memory: RunMemory | None = None  # the translation memory's editors' side (mt.recall), when the run has one
     work: dict[str, Any] = field(default_factory=dict)  # counters for the energy record of the current stage
     outputs: dict[str, str] = field(default_factory=dict)  # files written, for run.json
     entry: dict[str, Any] = field(default_factory=dict)  # more fields of the article's run.json entry

@@ -8,6 +8,7 @@ translator in one call when it batches across articles; each article's
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..document import Document
@@ -29,15 +30,42 @@ class TranslateStage(Stage):
         return self.run_many([doc], [ctx])[0]
 
     def run_many(self, docs: list[Document], ctxs: list[ArticleContext]) -> list[Document]:
-        units = [u for doc in docs for u in doc.units]
-        work = ctxs[0].translator.translate_units(units, ctxs[0].source_lang, ctxs[0].config)
+        translator = ctxs[0].translator
+        recalled = _recall(docs, ctxs)
+        units = [u for doc in docs for u in doc.units if u.memory is None]
+        work = translator.translate_units(units, ctxs[0].source_lang, ctxs[0].config) if units else []
         by_unit = {id(u): w for u, w in zip(units, work)}
-        for doc, ctx in zip(docs, ctxs):
+        for doc, ctx, hits in zip(docs, ctxs, recalled):
+            for u in doc.units:
+                if u.memory is not None:  # from the memory: no model call, its tokens counted all the same
+                    by_unit[id(u)] = UnitWork(translator.source_tokens(u.text), translator.target_tokens(u.target or ""), 0)
+            if hits:
+                ctx.entry["memory_hits"] = dict(hits)
             ctx.work.update(_counts([by_unit[id(u)] for u in doc.units]))
             path = ctx.work_dir / "translated.json"
             write_json(path, doc.to_dict())
             ctx.record_output("translated", path)
         return docs
+
+
+def _recall(docs: list[Document], ctxs: list[ArticleContext]) -> list[Counter]:
+    """Put the memory's human and imported translations into the units that have one (``mt.recall``).
+
+    Only for translators that change the language: identity and pseudo runs check structure, and a
+    person's translation would hide what they are for. Returns each article's hits by origin.
+    """
+    run_memory = ctxs[0].memory
+    if run_memory is None or not ctxs[0].translator.changes_language:
+        return [Counter() for _ in docs]
+    from ..formats.run_folder import doc_refs
+    from ..mt.recall import recall
+
+    out = []
+    for doc, ctx in zip(docs, ctxs):
+        hits = recall([(doc.units, doc_refs(doc))], run_memory.memory, ctx.source_lang, ctx.target_lang)
+        run_memory.hits.update(hits)
+        out.append(hits)
+    return out
 
 
 def _counts(work: list[UnitWork]) -> dict[str, int]:

@@ -81,7 +81,7 @@ def test_pairs_cover_every_unit_once_with_types_lines_and_flags():
     lonely = [p for p in by_type["1-0"] if p.kind == "paragraph"]
     assert [p.src[:18] for p in lonely] == ["Ce paragraphe n'a "]
     assert lonely[0].tgt_lines is None and [f["code"] for f in lonely[0].flags] == ["unaligned"]
-    assert all(p.id == f"post.fr.md#{k}" for k, p in enumerate(pairs, start=1))
+    assert all(p.id == "post.fr.md#" + ("+".join(p.unit_ids) or "~" + "+".join(p.target_unit_ids)) for p in pairs)
     assert all(0.0 <= p.score <= 1.0 for p in pairs)
     assert all(p.src_lang == "fr" and p.tgt_lang == "en" for p in pairs)
 
@@ -172,7 +172,8 @@ def test_align_command_writes_jsonl_and_tmx(tmp_path, capsys):
     assert align_command(fr, en, out / "s", "sentence", load_config(), quiet=True) == 0
     first = (out / "s" / "pairs.tmx").read_text(encoding="utf-8")
     assert 'segtype="sentence"' in first
-    assert json.loads((out / "s" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()[0])["id"].endswith("#1.1")
+    first_id = json.loads((out / "s" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()[0])["id"]
+    assert first_id == pairs[0].id + ".1"  # a sentence pair: its paragraph pair's id and its number
 
 
 def test_align_command_errors_and_default_folder(tmp_path):

@@ -31,7 +31,9 @@ def extract(md: str, config: dict | None = None) -> Document:
 
 
 def skeleton(doc: Document) -> str:
-    return "".join(p if isinstance(p, str) else "{" + p.unit_id + "}" for p in doc.skeleton)
+    """The skeleton with each slot shown as ``{uN}``, N the unit's place in the document (ids are content hashes)."""
+    place = {u.id: n for n, u in enumerate(doc.units, 1)}
+    return "".join(p if isinstance(p, str) else "{u" + str(place[p.unit_id]) + "}" for p in doc.skeleton)
 
 
 def texts(doc: Document) -> list[str]:

@@ -62,7 +62,7 @@ def test_one_change_leaves_every_other_id(change):
 def test_identical_units_are_numbered_in_order_and_whitespace_does_not_count():
     text = "---\ntitle: T\n---\n\nVoir aussi.\n\nAutre chose.\n\nVoir  aussi.\n"
     ids = ids_of(text)
-    assert ids[1] + ".2" == ids[3]
+    assert ids[1] + "-2" == ids[3]
     assert ids_of(text.replace("Autre chose.\n\n", "")) == [ids[0], ids[1], ids[3]]
 
 

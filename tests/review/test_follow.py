@@ -50,10 +50,10 @@ def test_a_replaced_review_is_not_offered_again():
 
 
 def test_identical_paragraphs_each_keep_their_own_review():
-    states = {"a.fr.md#p-5": state("Voir aussi.", tgt="See also."), "a.fr.md#p-5.2": state("Voir aussi.", tgt="Also see.")}
-    pairs = [pair("a.fr.md#p-0", "Nouveau."), pair("a.fr.md#p-5", "Voir aussi."), pair("a.fr.md#p-5.2", "Voir aussi.")]
+    states = {"a.fr.md#p-5": state("Voir aussi.", tgt="See also."), "a.fr.md#p-5-2": state("Voir aussi.", tgt="Also see.")}
+    pairs = [pair("a.fr.md#p-0", "Nouveau."), pair("a.fr.md#p-5", "Voir aussi."), pair("a.fr.md#p-5-2", "Voir aussi.")]
     result = follow(states, pairs)
-    assert result.by_pair["a.fr.md#p-5"].state.tgt == "See also." and result.by_pair["a.fr.md#p-5.2"].state.tgt == "Also see."
+    assert result.by_pair["a.fr.md#p-5"].state.tgt == "See also." and result.by_pair["a.fr.md#p-5-2"].state.tgt == "Also see."
 
 
 def test_diff_marks_words():

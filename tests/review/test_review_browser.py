@@ -100,6 +100,44 @@ def test_edit_note_approve_rebuild_in_the_browser(page, tmp_path):
     assert EDIT in ["".join(seg.itertext()) for seg in tu.iter("seg")]  # inline <bpt>/<ept> hold the markup
 
 
+def test_a_stale_pair_shows_what_changed_and_offers_the_old_edit(page, tmp_path):
+    """The author changed an approved paragraph: the page shows old and new source with the difference
+    marked, and one click puts the old edit in the editor to adapt (the memory offers it too)."""
+    from playwright.sync_api import expect
+
+    from pipeline.cli import main
+
+    run = make_run(tmp_path)
+    with serving(run) as base:
+        page.goto(base + "/articles/0")
+        row = page.locator("article.pair", has_text="l'objectif reste")
+        row.locator(".src").click()
+        page.keyboard.press("e")
+        row.locator(".edit-box").fill(EDIT)
+        page.keyboard.press("Control+Enter")
+        expect(row.locator(".chip.status")).to_have_text("approved")
+    source = tmp_path / "velo.fr.md"
+    source.write_text(ARTICLE.replace("d'ici 2026", "d'ici 2030"), encoding="utf-8")
+    assert main(["run", str(source), "--to", "en", "--backend", "pseudo", "--config", str(tmp_path / "fast.yaml"),
+                 "--out", str(run), "--quiet"]) == 0
+    with serving(run) as base:
+        page.goto(base + "/articles/0")
+        row = page.locator("article.pair", has_text="l'objectif reste")
+        expect(row.locator(".chip.status")).to_have_text("stale")
+        expect(row.locator(".stale-src .diff del")).to_have_text("2026{{</hl>}}, ")
+        expect(row.locator(".stale-src .diff ins")).to_have_text("2030{{</hl>}}, ")
+        assert "Memory" in row.locator(".offer.suggestion .label").text_content()
+        row.locator(".offer.old-edit button").click()
+        box = row.locator(".edit-box")
+        assert box.input_value() == EDIT
+        box.fill(EDIT.replace("2026", "2030"))
+        page.keyboard.press("Control+Enter")
+        expect(row.locator(".chip.status")).to_have_text("approved")
+        assert row.locator(".stale-src").is_hidden() and row.locator(".offers").is_hidden()
+        page.locator("#status-filter").select_option("stale")
+        expect(page.locator("article.pair:visible")).to_have_count(0)
+
+
 def test_hostile_article_text_renders_as_text(page, tmp_path):
     run = make_run(tmp_path, HOSTILE, "hostile.fr.md")
     with serving(run) as base:

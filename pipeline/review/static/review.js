@@ -116,10 +116,12 @@
     row.dataset.status = slug(pair.status);
     row.dataset.edited = pair.edited ? "yes" : "no";
     row.dataset.flags = pair.flags.map((f) => slug(f.code)).join(" ");
-    row.classList.remove("st-pending", "st-approved", "st-rejected");
+    row.classList.remove("st-pending", "st-approved", "st-rejected", "st-stale");
     row.classList.add("st-" + slug(pair.status));
     fillSegments(row.querySelector(".tgt .text"), pair.tgt_segments);
-    row.querySelector(".chip.status").textContent = pair.status;
+    row.querySelector(".chip.status").textContent = pair.status_label || pair.status;
+    const decided = pair.status === "approved" || pair.status === "rejected";
+    for (const el of row.querySelectorAll(".stale-src, .offers")) el.hidden = decided;
     row.querySelector(".chip.edited").hidden = !pair.edited;
     const note = row.querySelector(".note");
     note.querySelector(".note-text").textContent = pair.note;
@@ -343,7 +345,13 @@
     else if (act === "save") saveEdit(row, false);
     else if (act === "save-approve") saveEdit(row, true);
     else if (act === "save-note") saveNote(row);
-    else if (act === "machine") {
+    else if (act === "offer") {  // an old edit or a memory suggestion: into the editor, to adapt
+      openEditor(row);
+      const box = row.querySelector(".edit-box");
+      box.value = button.dataset.text;
+      autosize(box);
+      box.focus();
+    } else if (act === "machine") {
       const box = row.querySelector(".edit-box");
       box.value = row.dataset.machine;
       autosize(box);
