@@ -133,10 +133,9 @@ class Executor(ABC):
         record where it is, for the review to learn from editors)."""
         if self.opt.memory_path is None or not self.translator.changes_language:
             return None
-        from ..mt.memory import TranslationMemory
         from ..mt.recall import RunMemory
 
-        return RunMemory(TranslationMemory(self.opt.memory_path))
+        return RunMemory(self.opt.memory_path)
 
     def _settings_hash(self) -> str:
         sig = {
@@ -187,7 +186,7 @@ class Executor(ABC):
             if self.meter is not None:
                 self.meter.close()
             if self.memory is not None:
-                self.memory.memory.close()
+                self.memory.close()
             self.manifest["ended_at"] = now()
             self._save_manifest()
         return result
@@ -204,9 +203,11 @@ class Executor(ABC):
     def _save_manifest(self) -> None:
         self.manifest["model_calls"] = self.translator.model_calls
         self.manifest["cache_hits"] = self.translator.cache_hits
-        hits = self.memory.hits if self.memory is not None else {}
-        self.manifest["memory_hits"] = {"human": hits.get("human", 0), "imported": hits.get("imported", 0),
-                                        "machine": self.translator.cache_hits}
+        hits = {"human": 0, "imported": 0, "machine": self.translator.cache_hits}
+        for entry in self.manifest["articles"]:  # people's translations this run used (resumed articles: none)
+            for origin, n in (entry.get("memory_hits") or {}).items() if not entry.get("resumed") else ():
+                hits[origin] = hits.get(origin, 0) + n
+        self.manifest["memory_hits"] = hits
         write_manifest(self.opt.out_dir, self.manifest)
 
     def measure(self, article: str, stage: str):

@@ -67,11 +67,13 @@ CREATE TABLE IF NOT EXISTS segments (
     author     TEXT NOT NULL DEFAULT '',
     created    TEXT NOT NULL,
     updated    TEXT NOT NULL,
+    tgt_plain_key TEXT NOT NULL DEFAULT '',  -- Segment.plain_key of the target: fuzzy matching the other way round
     PRIMARY KEY (src_lang, tgt_lang, src_key)
 );
 CREATE INDEX IF NOT EXISTS segments_reverse ON segments (tgt_lang, src_lang, tgt_key);
 """
 _CHUNK = 400  # SQLite allows 999 host parameters in older builds
+_ENTRY = ("src_lang, tgt_lang, source, target, origin, note, context, author, created, updated")
 ORIGINS = ("human", "imported", "machine")
 _RANK = {"human": 2, "imported": 1}
 MEMORY_FILE = "translation_memory.sqlite"
@@ -145,6 +147,12 @@ class TranslationMemory:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(segments)")}
+            if "tgt_plain_key" not in columns:  # a memory made before fuzzy matching read both ways
+                db.execute("ALTER TABLE segments ADD COLUMN tgt_plain_key TEXT NOT NULL DEFAULT ''")
+                for rowid, target in db.execute("SELECT rowid, target FROM segments").fetchall():
+                    db.execute("UPDATE segments SET tgt_plain_key = ? WHERE rowid = ?",
+                               (Segment.from_json(target).plain_key, rowid))
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -203,10 +211,12 @@ class TranslationMemory:
                     continue
                 created = e.created or (row[1] if row else stamp)
                 db.execute(
-                    "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (e.src_lang, e.tgt_lang, key, e.source.plain_key, e.target.key, e.source.to_json(), e.target.to_json(), e.origin,
-                     e.note, json.dumps(e.context, ensure_ascii=False, sort_keys=True), e.author, created,
-                     e.updated or stamp),
+                    "INSERT OR REPLACE INTO segments (src_lang, tgt_lang, src_key, plain_key, tgt_key, tgt_plain_key,"
+                    " source, target, origin, note, context, author, created, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (e.src_lang, e.tgt_lang, key, e.source.plain_key, e.target.key, e.target.plain_key,
+                     e.source.to_json(), e.target.to_json(), e.origin, e.note,
+                     json.dumps(e.context, ensure_ascii=False, sort_keys=True), e.author, created, e.updated or stamp),
                 )
                 written += 1
         return written
@@ -229,7 +239,8 @@ class TranslationMemory:
 
     @staticmethod
     def _entry(row: tuple) -> MemoryEntry:
-        src_lang, tgt_lang, _key, _plain, _tgt_key, source, target, origin, note, context, author, created, updated = row
+        """An entry from a row of ``SELECT {_ENTRY}``."""
+        src_lang, tgt_lang, source, target, origin, note, context, author, created, updated = row
         return MemoryEntry(src_lang, tgt_lang, Segment.from_json(source), Segment.from_json(target), origin, note,
                            json.loads(context or "{}"), author, created, updated)
 
@@ -238,19 +249,23 @@ class TranslationMemory:
 
         An entry made the same way round wins over a reversed one; then human over imported.
         """
+        wanted = list(dict.fromkeys(keys))
         found: dict[str, MemoryEntry] = {}
-        for chunk, marks in _chunks(keys):
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
             with self._lock:
                 rows = self._db.execute(
-                    f"SELECT * FROM segments WHERE src_lang=? AND tgt_lang=? AND src_key IN ({marks})",
+                    f"SELECT {_ENTRY} FROM segments WHERE src_lang=? AND tgt_lang=? AND src_key IN ({marks})",
                     (src_lang, tgt_lang, *chunk)).fetchall()
                 back = self._db.execute(
-                    f"SELECT * FROM segments WHERE src_lang=? AND tgt_lang=? AND tgt_key IN ({marks})",
+                    f"SELECT {_ENTRY} FROM segments WHERE src_lang=? AND tgt_lang=? AND tgt_key IN ({marks})",
                     (tgt_lang, src_lang, *chunk)).fetchall()
             forward = set()
             for row in rows:
-                found[row[2]] = self._entry(row)
-                forward.add(row[2])
+                entry = self._entry(row)
+                found[entry.source.key] = entry
+                forward.add(entry.source.key)
             for row in back:
                 entry = self._entry(row).reversed()
                 k = entry.source.key
@@ -264,20 +279,30 @@ class TranslationMemory:
 
     def fuzzy_many(self, src_lang: str, tgt_lang: str, sources: list[Segment], threshold: float,
                    limit: int = 3) -> list[list[FuzzyMatch]]:
-        """``fuzzy`` for many sources at once: the memory is read once, compared by RapidFuzz."""
+        """``fuzzy`` for many sources at once: the keys are read once (both ways) and compared by RapidFuzz;
+        only the entries that match are read whole."""
         from rapidfuzz import fuzz, process
 
-        entries = self.entries(src_lang=src_lang, tgt_lang=tgt_lang, both_ways=True)
-        if not entries or not sources:
+        if not sources:
+            return []
+        with self._lock:
+            keyed = self._db.execute("SELECT rowid, plain_key, 0 FROM segments WHERE src_lang=? AND tgt_lang=?"
+                                     " UNION ALL SELECT rowid, tgt_plain_key, 1 FROM segments WHERE src_lang=? AND tgt_lang=?",
+                                     (src_lang, tgt_lang, tgt_lang, src_lang)).fetchall()
+        if not keyed:
             return [[] for _ in sources]
-        choices = [e.source.plain_key for e in entries]
+        choices = [k for _, k, _ in keyed]
         out = []
         for source in sources:
-            query = source.plain_key
-            found = process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit + 4)
+            found = process.extract(source.plain_key, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit + 4)
             matches = []
             for _text, score, index in found:
-                entry = entries[index]
+                rowid, _, backwards = keyed[index]
+                with self._lock:
+                    row = self._db.execute(f"SELECT {_ENTRY} FROM segments WHERE rowid=?", (rowid,)).fetchone()
+                if row is None:
+                    continue
+                entry = self._entry(row).reversed() if backwards else self._entry(row)
                 if entry.source.key == source.key:
                     continue  # an exact match is not a suggestion: the run used it
                 matches.append(FuzzyMatch(round(float(score), 1), entry))
@@ -293,7 +318,7 @@ class TranslationMemory:
             return []
         marks = ",".join("?" * len(origins))
         with self._lock:
-            rows = self._db.execute(f"SELECT * FROM segments WHERE origin IN ({marks}) ORDER BY created, src_key",
+            rows = self._db.execute(f"SELECT {_ENTRY} FROM segments WHERE origin IN ({marks}) ORDER BY created, src_key",
                                     origins).fetchall()
         out = []
         for row in rows:

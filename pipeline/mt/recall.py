@@ -15,19 +15,40 @@ translation is flagged like any other.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .memory import TranslationMemory
 from .segments import apply, unit_segment
 
 
-@dataclass
 class RunMemory:
-    """The translation memory of a run, and how many units it answered, by origin."""
+    """The translation memory of a run, opened on first use.
 
-    memory: TranslationMemory
-    hits: Counter = field(default_factory=Counter)
+    It travels to other processes as its path (an executor that runs stages
+    elsewhere, Ray's workers, pickles the article contexts): each process
+    opens its own connection, as SQLite wants. The hits are counted in each
+    article's run.json entry (``memory_hits``), so they add up wherever the
+    stage ran.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._memory: TranslationMemory | None = None
+
+    @property
+    def memory(self) -> TranslationMemory:
+        if self._memory is None:
+            self._memory = TranslationMemory(self.path)
+        return self._memory
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path, "_memory": None}
 
 
 def recall(units_by_doc: list[tuple[list[Any], set[str]]], memory: TranslationMemory, src_lang: str,

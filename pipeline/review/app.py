@@ -204,10 +204,12 @@ class ReviewApp:
             return {}
         out = {}
         for (it, _unit), matches in zip(wanted, found):
-            if matches:
+            offered = {it.stale_from["tgt"]} if it.stale_from and it.stale_from.get("tgt") else set()
+            shown = [m for m in matches if m.entry.target.markup not in offered]  # the old edit is offered already
+            if shown:
                 out[it.pair.id] = [{"similarity": m.similarity, "origin": m.entry.origin, "src": m.entry.source.markup,
                                     "tgt": m.entry.target.markup, "diff": diff_pieces(m.entry.source.markup, it.pair.src),
-                                    "article": m.entry.context.get("article", "")} for m in matches]
+                                    "article": m.entry.context.get("article", "")} for m in shown]
         return out
 
     def view(self, data: ArticleData, item: ReviewedPair, n: int,
@@ -410,6 +412,7 @@ def create_app(run_dir: Path | str, *, host: str = "127.0.0.1", csrf_token: str 
         n = request.path_params["n"]
         markup = request.query_params.get("blocks") == "all"
         data, views, prog, hidden = await run_in_threadpool(review.article_views, n, markup)
+        lost = await run_in_threadpool(review.lost_reviews, n) if prog.get("lost") else []
         codes: dict[str, int] = {}
         for v in views:
             for f in {f["code"] for f in v["flags"]}:
@@ -417,7 +420,7 @@ def create_app(run_dir: Path | str, *, host: str = "127.0.0.1", csrf_token: str 
         article = data.article
         return page(request, "article.html", {
             "article": article, "pairs": views, "progress": prog, "flag_codes": sorted(codes.items()),
-            "markup_shown": markup, "markup_hidden": hidden,
+            "markup_shown": markup, "markup_hidden": hidden, "lost": lost,
             "count": len(review.folder.articles()),
             "src_lang": article.source_lang or data.doc.source_lang or "source",
             "tgt_lang": article.target_lang or data.doc.target_lang or "target",

@@ -267,7 +267,8 @@ STALE_REASON = ("The source changed since an editor reviewed this pair ({old}): 
 def reviewed(data: ArticleData, pair: Pair, followed: Followed | None) -> ReviewedPair:
     """Apply a saved review (as ``follow`` placed it) to a pair from the run."""
     p = copy.copy(pair)
-    p.flags = [dict(f) for f in pair.flags]
+    # review_stale comes from the saved reviews, never from the run: a rebuilt pairs.jsonl may hold an old one
+    p.flags = [dict(f) for f in pair.flags if f.get("code") != "review_stale"]
     machine = data.machine_tgt(pair)
     units = data.units_of(pair)
     editable, why = True, ""

@@ -62,9 +62,7 @@ def _recall(docs: list[Document], ctxs: list[ArticleContext]) -> list[Counter]:
 
     out = []
     for doc, ctx in zip(docs, ctxs):
-        hits = recall([(doc.units, doc_refs(doc))], run_memory.memory, ctx.source_lang, ctx.target_lang)
-        run_memory.hits.update(hits)
-        out.append(hits)
+        out.append(recall([(doc.units, doc_refs(doc))], run_memory.memory, ctx.source_lang, ctx.target_lang))
     return out
 
 

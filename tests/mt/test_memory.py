@@ -127,3 +127,29 @@ def test_two_processes_writing_one_memory(tmp_path):
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_fuzzy_matches_read_both_ways_and_an_older_memory_is_migrated(tmp_path):
+    path = tmp_path / "m.sqlite"
+    tm = TranslationMemory(path)
+    tm.add([entry("The bicycle is the fastest way to get around town.", "Le vélo est le moyen le plus rapide en ville.",
+                  langs=("en", "fr"))])
+    tm.close()
+    con = sqlite3.connect(path)  # as a memory written before the target's fuzzy key existed
+    con.execute("ALTER TABLE segments DROP COLUMN tgt_plain_key")
+    con.commit()
+    con.close()
+    found = TranslationMemory(path).fuzzy("fr", "en", markup_segment("Le vélo est le moyen le plus rapide en ville !"), 85)
+    assert [m.entry.target.markup for m in found] == ["The bicycle is the fastest way to get around town."]
+
+
+def test_a_run_memory_travels_to_another_process_as_its_path(tmp_path):
+    import pickle
+
+    from pipeline.mt.recall import RunMemory
+
+    run_memory = RunMemory(tmp_path / "m.sqlite")
+    run_memory.memory.add([entry("Bonjour.", "Hello.")])
+    copy = pickle.loads(pickle.dumps(run_memory))  # as an executor sends article contexts to its workers
+    assert copy.path == run_memory.path and copy.memory is not run_memory.memory
+    assert list(copy.memory.exact("fr", "en", [markup_segment("Bonjour.").key]).values())[0].target.markup == "Hello."

@@ -98,8 +98,8 @@ def test_edit_survives_a_paragraph_inserted_at_the_top(tmp_path, tiny_marian_dir
     assert [p.id for p in stored.values() if p.status == "approved"] == [first["id"]]
 
 
-def test_changed_source_is_stale_with_old_and_new_side_by_side_and_a_fuzzy_suggestion(tmp_path, tiny_marian_dir, config,
-                                                                                     capsys):
+def test_changed_source_is_stale_with_old_and_new_side_by_side_and_the_old_edit_offered(tmp_path, tiny_marian_dir,
+                                                                                       config, capsys):
     source, out = tmp_path / "news.fr.md", tmp_path / "out"
     source.write_text(ARTICLE, encoding="utf-8")
     run(source, out, tiny_marian_dir, config)
@@ -117,8 +117,7 @@ def test_changed_source_is_stale_with_old_and_new_side_by_side_and_a_fuzzy_sugge
     assert (old["src"], old["tgt"], old["status"]) == (FIRST, EDIT, "approved")
     assert ["-", "2023."] in old["diff"] and ["+", "2024."] in old["diff"]
     assert any(f["code"] == "review_stale" for f in pair["flags"])
-    [suggestion] = pair["suggestions"]  # the old approved translation, as a CAT tool's fuzzy match
-    assert suggestion["tgt"] == EDIT and 85 <= suggestion["similarity"] < 100 and suggestion["origin"] == "human"
+    assert pair["suggestions"] == []  # the memory's fuzzy match is the old edit, offered above already
     # the editor takes the old edit over to the new source: approved again, and no longer stale
     fixed = Review(out).save(pair, tgt=EDIT.replace("2023", "2024"), status="approved", version=pair["version"])
     assert fixed["pair"]["status"] == "approved" and not fixed["pair"]["stale"]
@@ -152,6 +151,26 @@ def test_a_second_article_repeating_approved_paragraphs_costs_no_model_call(tmp_
     assert manifest["memory_hits"]["human"] == 2 and manifest["model_calls"] > 0
     pairs = Review(tmp_path / "third-out").article()["pairs"]
     assert [p["status_label"] for p in pairs] == ["approved (memory)", "pending", "approved (memory)"]
+
+
+def test_a_source_like_an_approved_one_gets_it_as_a_fuzzy_suggestion(tmp_path, tiny_marian_dir, config):
+    source, out = tmp_path / "news.fr.md", tmp_path / "out"
+    source.write_text(ARTICLE, encoding="utf-8")
+    run(source, out, tiny_marian_dir, config)
+    review = Review(out)
+    review.save(review.pair("Premier paragraphe"), tgt=EDIT, status="approved")
+    other = tmp_path / "autre.fr.md"
+    other.write_text(FIRST.replace("trois pistes", "quatre pistes") + "\n\n" + THIRD + "\n", encoding="utf-8")
+    manifest = run(other, tmp_path / "other-out", tiny_marian_dir, config)
+    assert manifest["memory_hits"]["human"] == 0  # not the same source: the model translates it
+    pairs = Review(tmp_path / "other-out").article()["pairs"]
+    assert pairs[0]["status"] == "pending" and pairs[0]["tgt"] != EDIT
+    [suggestion] = pairs[0]["suggestions"]  # the approved translation, as a CAT tool's fuzzy match
+    assert suggestion["tgt"] == EDIT and 85 <= suggestion["similarity"] < 100 and suggestion["origin"] == "human"
+    assert ["-", "**trois "] in suggestion["diff"] and ["+", "**quatre "] in suggestion["diff"]
+    assert pairs[1]["suggestions"] == []  # nothing like it in the memory (below the threshold)
+    page = Review(tmp_path / "other-out").client.get("/articles/0").text
+    assert f"Memory {round(suggestion['similarity'])}% · human" in page and "<ins>**quatre </ins>" in page
 
 
 def _tmx_from_translate_toolkit(path: Path, units: list[tuple[str, str]]) -> None:
@@ -231,3 +250,20 @@ def test_a_jsonl_runs_edit_reaches_the_output_record(tmp_path, capsys):
     assert review.client.post("/api/rebuild", json={}).status_code == 200
     rows = [json.loads(line) for line in (out / "news.en.jsonl").read_text(encoding="utf-8").splitlines()]
     assert rows[1]["body_en"] == "The **market** opens at 8 a.m."
+
+
+def test_a_review_of_a_deleted_paragraph_is_listed_not_dropped(tmp_path, tiny_marian_dir, config, capsys):
+    source, out = tmp_path / "news.fr.md", tmp_path / "out"
+    source.write_text(ARTICLE, encoding="utf-8")
+    run(source, out, tiny_marian_dir, config)
+    review = Review(out)
+    review.save(review.pair("troisième"), status="rejected", note="météo : à couper")
+    source.write_text(ARTICLE.replace("\n\n" + THIRD, ""), encoding="utf-8")
+    manifest = run(source, out, tiny_marian_dir, config, capsys)
+    assert "0 stale (source changed: see bitext review); 1 lost" in manifest["_stderr"]
+    review = Review(out)
+    article = review.article()
+    assert article["progress"]["lost"] == 1
+    assert [(r["src"], r["status"], r["note"]) for r in article["lost_reviews"]] == [(THIRD, "rejected", "météo : à couper")]
+    page = review.client.get("/articles/0").text
+    assert "no longer in the article (1)" in page and "météo : à couper" in page
