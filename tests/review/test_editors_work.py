@@ -45,6 +45,14 @@ def run(source: Path, out: Path, model: Path, config: Path, capsys=None, *extra:
     return manifest
 
 
+def first_run(tmp_path: Path, model: Path, config: Path) -> tuple[Path, Path, "Review"]:
+    """The article run once into ``tmp_path/out``, and the review API of that run."""
+    source, out = tmp_path / "news.fr.md", tmp_path / "out"
+    source.write_text(ARTICLE, encoding="utf-8")
+    run(source, out, model, config)
+    return source, out, Review(out)
+
+
 class Review:
     """The review HTTP API of one run folder, as the page uses it."""
 
@@ -69,10 +77,7 @@ class Review:
 
 
 def test_edit_survives_a_paragraph_inserted_at_the_top(tmp_path, tiny_marian_dir, config, capsys):
-    source, out = tmp_path / "news.fr.md", tmp_path / "out"
-    source.write_text(ARTICLE, encoding="utf-8")
-    run(source, out, tiny_marian_dir, config)
-    review = Review(out)
+    source, out, review = first_run(tmp_path, tiny_marian_dir, config)
     first = review.pair("Premier paragraphe")
     assert re.fullmatch(re.escape(str(source)) + r"#p-[0-9a-f]{10}", first["id"])  # content-addressed
     saved = review.save(first, tgt=EDIT)
@@ -100,10 +105,7 @@ def test_edit_survives_a_paragraph_inserted_at_the_top(tmp_path, tiny_marian_dir
 
 def test_changed_source_is_stale_with_old_and_new_side_by_side_and_the_old_edit_offered(tmp_path, tiny_marian_dir,
                                                                                        config, capsys):
-    source, out = tmp_path / "news.fr.md", tmp_path / "out"
-    source.write_text(ARTICLE, encoding="utf-8")
-    run(source, out, tiny_marian_dir, config)
-    review = Review(out)
+    source, out, review = first_run(tmp_path, tiny_marian_dir, config)
     first = review.pair("Premier paragraphe")
     review.save(first, tgt=EDIT, status="approved")
     changed = FIRST.replace("en 2023", "en 2024")
@@ -126,10 +128,7 @@ def test_changed_source_is_stale_with_old_and_new_side_by_side_and_the_old_edit_
 
 
 def test_a_second_article_repeating_approved_paragraphs_costs_no_model_call(tmp_path, tiny_marian_dir, config):
-    source, out = tmp_path / "news.fr.md", tmp_path / "out"
-    source.write_text(ARTICLE, encoding="utf-8")
-    run(source, out, tiny_marian_dir, config)
-    review = Review(out)
+    source, out, review = first_run(tmp_path, tiny_marian_dir, config)
     review.save(review.pair("Premier paragraphe"), tgt=EDIT, status="approved")
     second = review.pair("second paragraphe")
     review.save(second, status="approved")
@@ -154,10 +153,7 @@ def test_a_second_article_repeating_approved_paragraphs_costs_no_model_call(tmp_
 
 
 def test_a_source_like_an_approved_one_gets_it_as_a_fuzzy_suggestion(tmp_path, tiny_marian_dir, config):
-    source, out = tmp_path / "news.fr.md", tmp_path / "out"
-    source.write_text(ARTICLE, encoding="utf-8")
-    run(source, out, tiny_marian_dir, config)
-    review = Review(out)
+    source, out, review = first_run(tmp_path, tiny_marian_dir, config)
     review.save(review.pair("Premier paragraphe"), tgt=EDIT, status="approved")
     other = tmp_path / "autre.fr.md"
     other.write_text(FIRST.replace("trois pistes", "quatre pistes") + "\n\n" + THIRD + "\n", encoding="utf-8")
@@ -253,10 +249,7 @@ def test_a_jsonl_runs_edit_reaches_the_output_record(tmp_path, capsys):
 
 
 def test_a_review_of_a_deleted_paragraph_is_listed_not_dropped(tmp_path, tiny_marian_dir, config, capsys):
-    source, out = tmp_path / "news.fr.md", tmp_path / "out"
-    source.write_text(ARTICLE, encoding="utf-8")
-    run(source, out, tiny_marian_dir, config)
-    review = Review(out)
+    source, out, review = first_run(tmp_path, tiny_marian_dir, config)
     review.save(review.pair("troisième"), status="rejected", note="météo : à couper")
     source.write_text(ARTICLE.replace("\n\n" + THIRD, ""), encoding="utf-8")
     manifest = run(source, out, tiny_marian_dir, config, capsys)
