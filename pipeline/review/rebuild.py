@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BitextError
-from ..executors.manifest import read_manifest, write_manifest
+from ..executors.manifest import read_manifest, read_marker, sha256, write_manifest, write_marker
 from ..files import write_atomic
 from ..formats.run_folder import RunArticle, RunFolder, load_article
 from ..formats.tmx import write_tmx
@@ -153,6 +153,7 @@ def rebuild_article(folder: RunFolder, store: ReviewStore, article: RunArticle, 
             pair.tgt_lines = [min(s[0] for s in spans), max(s[1] for s in spans)]
     if article_path is not None:
         write_atomic(article_path, encode_article(text, doc.encoding))
+        _note_written(folder, article, article_path)
     pairs_path = folder.pairs_path(article)
     tmx_path = folder.tmx_path(article)
     write_pairs_jsonl(pairs_path, out_pairs)
@@ -191,6 +192,16 @@ def rebuild_run(run_dir: Path | str, indices: list[int] | None = None, *, folder
             results.append(ArticleRebuild(index=article.index, name=article.name, error=str(exc)))
     _write_records(folder, [r for r in results if r.record is not None and r.record_text is not None])
     return results
+
+
+def _note_written(folder: RunFolder, article: RunArticle, path: Path) -> None:
+    """Add the rebuilt file's hash to the article's completion marker: bitext wrote it, so a later
+    ``--in-place`` run may write over it (it never writes over a file it did not write)."""
+    work_dir = folder.output(article, "translated").parent
+    marker = read_marker(work_dir)
+    if marker is not None:
+        marker.setdefault("written", {})[str(path)] = sha256(path.read_bytes())
+        write_marker(work_dir, marker)
 
 
 def _open_memory(folder: RunFolder):

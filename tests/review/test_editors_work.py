@@ -260,3 +260,43 @@ def test_a_review_of_a_deleted_paragraph_is_listed_not_dropped(tmp_path, tiny_ma
     assert [(r["src"], r["status"], r["note"]) for r in article["lost_reviews"]] == [(THIRD, "rejected", "météo : à couper")]
     page = review.client.get("/articles/0").text
     assert "no longer in the article (1)" in page and "météo : à couper" in page
+
+
+def test_in_place_the_rebuilt_article_stays_bitexts_to_rewrite(tmp_path):
+    """--in-place never writes over a file bitext did not write; an article rebuilt with an editor's edit
+    is bitext's, so the next in-place run after the author's change updates it (with the edit)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "news.fr.md").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["run", str(content), "--to", "en", "--backend", "pseudo", "--out", str(out), "--in-place", "--quiet"]
+    assert main(command) == 0
+    review = Review(out)
+    edit = "The **three cycle lanes** of 2023: an editor's sentence."
+    review.save(review.pair("Premier paragraphe"), tgt=edit, status="approved")
+    assert main(["reinsert", str(out)]) == 0
+    translated = content / "news.en.md"
+    assert edit in translated.read_text(encoding="utf-8")
+    (content / "news.fr.md").write_text(FRONT + "Un paragraphe ajouté.\n\n" + ARTICLE[len(FRONT):], encoding="utf-8")
+    assert main(command) == 0
+    [entry] = json.loads((out / "run.json").read_text(encoding="utf-8"))["articles"]
+    assert entry["status"] == "done" and "reason" not in entry
+    text = translated.read_text(encoding="utf-8")
+    assert edit in text and "⟦" in text.split(edit)[0].split("---")[-1]  # the new paragraph (pseudo) above the edit
+
+
+def test_a_dataset_runs_edit_reaches_the_output_record(tmp_path):
+    import datasets
+
+    source = tmp_path / "news-dataset"
+    datasets.Dataset.from_list([{"id": "a1", "body": "Bonjour tout le monde."},
+                                {"id": "a2", "body": "Le **marché** ouvre à huit heures."}]).save_to_disk(str(source))
+    out = tmp_path / "out"
+    assert main(["run", "--dataset", str(source), "--text-field", "body", "--to", "en", "--backend", "pseudo",
+                 "--out", str(out), "--quiet"]) == 0
+    review = Review(out)
+    review.save(review.pair("marché", n=1), n=1, tgt="The **market** opens at eight.", status="approved")
+    assert main(["reinsert", str(out)]) == 0
+    rows = datasets.load_from_disk(str(out / "news-dataset.en")).to_list()
+    assert [r["id"] for r in rows] == ["a1", "a2"] and rows[1]["body_en"] == "The **market** opens at eight."
+    assert rows[0]["body_en"].startswith("⟦")
