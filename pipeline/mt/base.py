@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from ..document import TextUnit
+    from .alignment import PieceAttention
     from .memory import TranslationMemory
 
 
@@ -85,6 +86,14 @@ class Translator(ABC):
     def target_tokens(self, text: str) -> int:
         """Target tokens of ``text`` as the backend counts them (whitespace words by default)."""
         return len(text.split())
+
+    def cross_attention(self, sources: list[str], targets: list[str]) -> list[PieceAttention | None]:
+        """The model's cross-attention over each (source, its translation), forced through the decoder.
+
+        For code placement (step 4, ``pipeline.mt.alignment``); None where the
+        translator has no model or the pair is too long for it.
+        """
+        return [None] * len(sources)
 
     def unit_memory(self) -> tuple[TranslationMemory, tuple[str, str, str, str]] | None:
         """The translation memory and its key for whole units, when this translator has one."""

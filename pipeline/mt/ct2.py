@@ -179,6 +179,17 @@ class CTranslate2Translator(MarianBackend):
             for h in hypotheses
         ]
 
+    def _attention_rows(self, source: str, target: str) -> list[list[float]]:
+        """The forced translation as a target prefix; CTranslate2 returns the attention its converter
+        selected for alignment: the first head of the last decoder layer."""
+        target_ids = self.tokenizer(text_target=target, truncation=True, max_length=self.max_positions)["input_ids"]
+        prefix = self.tokenizer.convert_ids_to_tokens(target_ids)[:-1]
+        results = self._load().translate_batch(
+            [self._pieces(source)], target_prefix=[prefix], beam_size=1,
+            max_decoding_length=len(prefix) + 1, return_attention=True, max_input_length=self.max_positions,
+        )
+        return [list(row) for row in results[0].attention[0]]
+
     def signature(self) -> dict[str, object]:
         import ctranslate2
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .alignment import PieceAttention, char_offsets
 from .base import ModelUnavailable, Translator
 
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
@@ -299,6 +300,23 @@ class MarianBackend(Translator):
     def max_input_tokens(self) -> int:  # type: ignore[override]
         return max_input_tokens(self.max_positions)
 
+    def cross_attention(self, sources: list[str], targets: list[str]) -> list[PieceAttention | None]:
+        """Cross-attention of the first head of the last decoder layer (OPUS-MT's alignment head) over
+        each forced translation; rows per target piece, columns per source piece, EOS left out."""
+        out: list[PieceAttention | None] = []
+        for source, target in zip(sources, targets):
+            src = _piece_spans(self.tokenizer.spm_source, source)
+            tgt = _piece_spans(self.tokenizer.spm_target, target)
+            if not src or not tgt or max(len(src), len(tgt)) + 1 > self.max_positions:
+                out.append(None)
+                continue
+            rows = self._attention_rows(source, target)
+            out.append(PieceAttention(src, tgt, [row[: len(src)] for row in rows[: len(tgt)]]))
+        return out
+
+    def _attention_rows(self, source: str, target: str) -> list[list[float]]:
+        raise NotImplementedError
+
     def _signature(self, **specific: object) -> dict[str, object]:
         """What produced a translation (memory key, energy signature): common fields + the backend's own."""
         return {
@@ -376,6 +394,24 @@ class MarianTranslator(MarianBackend):
         # Target pieces are decoded with the target SentencePiece model.
         return self.tokenizer.batch_decode(output, skip_special_tokens=True, use_source_tokenizer=False)
 
+    def _attention_rows(self, source: str, target: str) -> list[list[float]]:
+        import torch
+
+        model = self._load_model()
+        source_ids = self.tokenizer(source, truncation=True, max_length=self.max_positions)["input_ids"]
+        target_ids = self.tokenizer(text_target=target, truncation=True, max_length=self.max_positions)["input_ids"]
+        decoder_ids = [model.config.decoder_start_token_id] + target_ids[:-1]
+        previous = model.config._attn_implementation
+        model.set_attn_implementation("eager")  # sdpa computes no attention weights to return
+        try:
+            with torch.inference_mode():
+                output = model(input_ids=torch.tensor([source_ids], device=self.device),
+                               decoder_input_ids=torch.tensor([decoder_ids], device=self.device),
+                               output_attentions=True)
+        finally:
+            model.set_attn_implementation(previous)
+        return output.cross_attentions[-1][0, 0].float().cpu().tolist()
+
     def _load_model(self):
         if self._model is None:
             self._model = _load_or_explain(self.model_id, _load_torch_model, self.resolved.path, self.device, self.threads)
@@ -399,6 +435,12 @@ def _load_torch_model(path: Path, device: str, threads: int | None):
     model.generation_config.max_length = None
     model.generation_config.forced_eos_token_id = None
     return model.to(device).eval()
+
+
+def _piece_spans(processor, text: str) -> list[tuple[int, int]]:
+    """Character offsets of the SentencePiece pieces of ``text`` (what the model reads, EOS aside)."""
+    proto = processor.encode(text, return_type="proto")
+    return char_offsets(text, [(piece.begin, piece.end) for piece in proto.pieces])
 
 
 def model_max_positions(path: Path) -> int:

@@ -414,6 +414,7 @@ class CachedTranslator(Translator):
         self.max_input_tokens = inner.max_input_tokens
         self.source_tokens = inner.source_tokens  # type: ignore[method-assign]
         self.target_tokens = inner.target_tokens  # type: ignore[method-assign]
+        self.cross_attention = inner.cross_attention  # type: ignore[method-assign]
         self.model_calls = 0
         self.cache_hits = 0
 
