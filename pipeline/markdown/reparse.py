@@ -123,6 +123,16 @@ def secure_markup(
 # ---------------------------------------------------------------- the model's text made literal
 
 
+AFTER_EVERY_EVENT = 1_000_000
+
+
+def _char_code(code_id: int, kind: str, raw: str, at: int) -> InlineCode:
+    """A code standing for the one character at ``at``: it renders after every zero-length code
+    and opening at that offset (they come before the character)."""
+    return InlineCode(code_id, kind, raw, start=at, end=at + 1, replaces_text=True,
+                      order=AFTER_EVERY_EVENT + code_id, close_order=AFTER_EVERY_EVENT + code_id)
+
+
 def _shortcode_openers(text: str, codes: list[InlineCode], changes: list[str]) -> list[InlineCode]:
     """``{{<`` / ``{{%`` written by the model, made literal whatever this unit reads like: Hugo finds
     shortcodes in the whole file before markdown, so one here would pair with a ``%}}`` paragraphs
@@ -132,7 +142,7 @@ def _shortcode_openers(text: str, codes: list[InlineCode], changes: list[str]) -
     found = []
     for m in _SHORTCODE_START.finditer(text):
         if free[m.start()] and free[m.start() + 1]:
-            found.append(InlineCode(next_id + len(found), "entity", "&#123;", start=m.start(), end=m.start() + 1, replaces_text=True))
+            found.append(_char_code(next_id + len(found), "entity", "&#123;", m.start()))
     if found:
         changes.append(f"{len(found)} shortcode opening(s) written by the model made literal")
     return found
@@ -161,7 +171,7 @@ def _literal_text(text: str, codes: list[InlineCode], markdown: bool, html: bool
 
     def sub(at: int, raw: str, kind: str) -> None:
         nonlocal next_id
-        escapes.append(InlineCode(next_id, kind, raw, start=at, end=at + 1, replaces_text=True))
+        escapes.append(_char_code(next_id, kind, raw, at))
         next_id += 1
         free[at] = False
 

@@ -117,8 +117,13 @@ def protect(text: str, terms: Sequence[str], placeholder: str = "XZ{n}Q") -> tup
     """
     if not terms:
         return text, []
-    alternatives = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    # word characters at a term's ends must sit on word boundaries ("art" is not in "partie");
+    # a term that starts or ends otherwise (an emoji, a URL's slash) may touch a word: "🚨Alerte"
+    alternatives = "|".join(
+        (r"(?<!\w)" if re.match(r"\w", t) else "") + re.escape(t) + (r"(?!\w)" if re.search(r"\w$", t) else "")
+        for t in sorted(set(terms), key=len, reverse=True)
+    )
+    pattern = re.compile(f"(?:{alternatives})")
     found: list[str] = []
 
     def swap(match: re.Match[str]) -> str:

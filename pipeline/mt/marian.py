@@ -300,6 +300,15 @@ class MarianBackend(Translator):
     def max_input_tokens(self) -> int:  # type: ignore[override]
         return max_input_tokens(self.max_positions)
 
+    def cannot_write(self, grapheme: str) -> bool:
+        """Whether the target vocabulary lacks a piece of ``grapheme`` (the model would write ``⁇``)."""
+        known = self.__dict__.setdefault("_writable", {})
+        if grapheme not in known:
+            pieces = self.tokenizer.spm_target.encode(grapheme, out_type=str)
+            unk = self.tokenizer.unk_token_id
+            known[grapheme] = any(self.tokenizer.convert_tokens_to_ids(p) == unk for p in pieces if p != "\u2581")
+        return known[grapheme]
+
     def cross_attention(self, sources: list[str], targets: list[str]) -> list[PieceAttention | None]:
         """Cross-attention of the first head of the last decoder layer (OPUS-MT's alignment head) over
         each forced translation; rows per target piece, columns per source piece, EOS left out."""

@@ -415,6 +415,8 @@ class CachedTranslator(Translator):
         self.source_tokens = inner.source_tokens  # type: ignore[method-assign]
         self.target_tokens = inner.target_tokens  # type: ignore[method-assign]
         self.cross_attention = inner.cross_attention  # type: ignore[method-assign]
+        if hasattr(inner, "cannot_write"):
+            self.cannot_write = inner.cannot_write
         self.model_calls = 0
         self.cache_hits = 0
 

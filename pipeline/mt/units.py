@@ -19,6 +19,7 @@ from ..placement import place_codes
 from .base import UnitWork
 from .guards import TranslationResult, translatable, translate_texts
 from .segment import SentenceSplitter
+from .unwritable import placeholders_for, restore, unwritable_spans
 
 if TYPE_CHECKING:
     from ..document import TextUnit
@@ -211,7 +212,8 @@ def translate_units(units: list[TextUnit], translator: Translator, source_lang: 
     dnt = tuple(config["translate"]["do_not_translate"])
     sources = [_model_source(u) for u in units]
     pieces = [p for src in sources for p in src.split("\n")]
-    translated = _translate_texts(pieces, translator, source_lang, dnt, tuple(protected_texts(units)))
+    protected = tuple(protected_texts(units)) + tuple(placeholders_for(units, translator))
+    translated = _translate_texts(pieces, translator, source_lang, dnt, protected)
     translated = [_never_empty(src, r) for src, r in zip(pieces, translated)]
     results = []
     for src in sources:  # join the lines of HTML units back, one result per unit
@@ -220,10 +222,13 @@ def translate_units(units: list[TextUnit], translator: Translator, source_lang: 
         translated = translated[n:]
     placements = _place_all(units, sources, results, translator, dnt)
     work = []
-    for unit, result, placement in zip(units, results, placements):
-        target = _keep_edge_whitespace(unit.text, result.target)
-        codes = _whole_unit_codes(unit, target, placement.codes)
+    place = lambda src, codes, tgt: place_codes(src, codes, tgt, dnt=dnt)  # noqa: E731
+    for unit, source, result, placement in zip(units, sources, results, placements):
+        target, codes, restored = restore(source, unit.codes, result.target, placement.codes,
+                                          unwritable_spans(source, translator), place)
+        target = _keep_edge_whitespace(unit.text, target)
+        codes = _whole_unit_codes(unit, target, codes)
         unit.target, unit.target_codes = repair_boundaries(target, codes)
-        unit.flags = list(result.flags) + list(placement.flags) + _secure(unit)
+        unit.flags = list(result.flags) + list(placement.flags) + restored + _secure(unit)
         work.append(UnitWork(result.source_tokens, result.target_tokens, result.sentences))
     return work

@@ -104,3 +104,37 @@ def test_codes_the_placement_left_side_by_side_are_written_apart():
     doc, _ = _translate("Les fichiers `js` `scss` compilés.\n", {"Les fichiers js scss compilés.": "Compiled files."})
     out = fill_skeleton(doc)
     assert scan_inline(out.strip())[1] and [c.open for c in scan_inline(out.strip())[1]] == ["`js`", "`scss`"], out
+
+
+def test_emoji_reach_the_model_as_placeholders_even_glued_to_a_word():
+    doc, translator = _translate("🚨Alerte au 🇮🇹 drapeau.\n", {})
+    assert not any("🚨" in s or "🇮🇹" in s for s in translator.seen)  # placeholders, copied back by the fake
+    assert fill_skeleton(doc) == "🚨Alerte au 🇮🇹 drapeau.\n"
+    assert not doc.units[0].flags
+
+
+def test_emoji_the_model_dropped_are_put_back_by_their_words_and_flagged():
+    """The model loses the placeholders (and, translated again with the emoji in, the emoji):
+    each comes back next to the word it stood by, and the unit says so."""
+
+    class DropsEverythingButWords(FakeScriptedTranslator):
+        def translate(self, batch):
+            self.seen.extend(batch)
+            return ["Alert in the Italian flag." for _ in batch]
+
+    config = load_config()
+    doc = extract_text("🚨 Alerte au drapeau 🇮🇹.\n", "a.fr.md", config, "fr")
+    DropsEverythingButWords({}).translate_units(doc.units, "fr", config)
+    unit = doc.units[0]
+    assert unit.target.count("🚨") == 1 and unit.target.count("🇮🇹") == 1
+    assert unit.target.startswith("🚨")  # before the first word, as in the source
+    [flag] = [f for f in unit.flags if f["code"] == "characters_restored"]
+    assert "🚨" in flag["reason"] and "🇮🇹" in flag["reason"]
+
+
+def test_emoji_are_whole_graphemes():
+    from pipeline.mt.unwritable import unwritable_spans
+
+    text = "a 🇮🇹🇺🇸 b 👨‍👩‍👧 c 👍🏽 d ❤️ e 1️⃣ f ✓"
+    found = [text[a:b] for a, b in unwritable_spans(text)]
+    assert found == ["🇮🇹", "🇺🇸", "👨‍👩‍👧", "👍🏽", "❤️", "1️⃣"]

@@ -28,8 +28,6 @@ from support.structure import structure_problems
 from pipeline.cli import main
 
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/corpus is not here")
-# reproduced, not fixed yet (issue 13 item 3): strict, so the mark goes when the fix lands
-_EMOJI_LOST = pytest.mark.xfail(strict=True, reason="issue 13 item 3: emoji the model cannot write are lost")
 
 # Real articles with the most hazards per line: code spans next to each other and to shortcodes,
 # tables of shortcodes, {{% notice %}} with markdown inside, relref links, tabs, raw HTML.
@@ -82,9 +80,13 @@ def _emoji_flags_missing(units) -> list[str]:
     return missing
 
 
-@_EMOJI_LOST
-@pytest.mark.parametrize("backend", ["marian", "ctranslate2"])
-@pytest.mark.parametrize("source_lang,to", [("fr", "en"), ("en", "fr")])
+@pytest.mark.parametrize("source_lang,to,backend", [
+    ("fr", "en", "marian"),
+    ("fr", "en", "ctranslate2"),
+    ("en", "fr", "marian"),
+    # not fixed yet: an inline shortcode right after a {{< hl >}} span is put at the span's start
+    pytest.param("en", "fr", "ctranslate2", marks=pytest.mark.xfail(strict=True, reason="issue 13 item 3: point at a span's edge")),
+])
 def test_random_model_glues_drops_and_invents_no_markup(tmp_path, random_marian_dir, hostile_config, backend, source_lang, to):
     text = HOSTILE_FR if source_lang == "fr" else HOSTILE_EN
     [(source, output, units)] = _run({f"hostile.{source_lang}.md": text}, to, random_marian_dir, hostile_config,
@@ -104,7 +106,6 @@ def test_random_model_keeps_the_structure_of_real_articles(tmp_path, random_mari
     assert problems == {"fr": [], "en": []}
 
 
-@_EMOJI_LOST
 def test_random_model_keeps_the_sample_and_its_emoji_flagged(tmp_path, random_marian_dir, hostile_config):
     source = ftfy.fix_encoding(SAMPLE.read_text(encoding="utf-8-sig"))
     assert emoji_in(source) == ["🚨", "🇮🇹", "🇺🇸"]
@@ -113,7 +114,6 @@ def test_random_model_keeps_the_sample_and_its_emoji_flagged(tmp_path, random_ma
     assert _emoji_flags_missing(units) == []
 
 
-@_EMOJI_LOST
 def test_copying_model_brings_the_sample_emoji_back_through_placeholders(tmp_path, tiny_marian_dir):
     """The tiny model's vocabulary has no piece for 🚨 🇮🇹 🇺🇸 (SentencePiece gives <unk>): they reach it
     as placeholders it copies, so they come back where they were, without a flag."""
