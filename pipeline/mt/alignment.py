@@ -150,3 +150,24 @@ def char_offsets(text: str, byte_spans: Sequence[tuple[int, int]]) -> list[tuple
         position += width
     starts[len(encoded)] = len(text)
     return [(starts[min(a, len(encoded))], starts[min(b, len(encoded))]) for a, b in byte_spans]
+
+
+class ModelAligner:
+    """``align(start, end)`` over one unit's translation, for placement step 4.
+
+    The model's attention is computed on the first question only, so units
+    whose codes the cheaper steps placed cost no model call.
+    """
+
+    def __init__(self, translator, source: str, target: str) -> None:
+        self.translator, self.source, self.target = translator, source, target
+        self._alignment: WordAlignment | None = None
+        self._asked = False
+
+    def __call__(self, start: int, end: int) -> AlignedSpan | None:
+        if not self._asked:
+            self._asked = True
+            [attention] = self.translator.cross_attention([self.source], [self.target])
+            if attention is not None:
+                self._alignment = WordAlignment.from_pieces(self.source, self.target, attention)
+        return self._alignment.span_for(start, end) if self._alignment else None
