@@ -88,6 +88,16 @@ def _parser() -> argparse.ArgumentParser:
             m.add_argument("--json", action="store_true", help="print the counts as JSON")
         m.add_argument("--quiet", action="store_true", help="no summary line")
 
+    sl = sub.add_parser("shortlist", help="build a CTranslate2 vocabulary shortlist from the model's own translations")
+    sl.add_argument("inputs", type=Path, nargs="*", help="articles or folders to translate first (full vocabulary)")
+    sl.add_argument("--to", dest="target", required=True, choices=["en", "fr"], help="target language")
+    sl.add_argument("--from", dest="source", choices=["en", "fr"], help="source language (default: the other one)")
+    sl.add_argument("--model", help="hub id or local folder of the MarianMT model")
+    sl.add_argument("--config", type=Path)
+    sl.add_argument("--memory", type=Path, help="the translation memory to learn from (default: as bitext run finds it)")
+    sl.add_argument("--out", type=Path, help="write the map here (default: where translate.shortlist: auto finds it)")
+    sl.add_argument("--quiet", action="store_true", help="no summary line")
+
     en = sub.add_parser("energy", help="energy report of a run folder: table, chart, Strubell et al. terms")
     en.add_argument("run_dir", type=Path)
     en.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -239,7 +249,7 @@ def _make_translator(options):
     try:
         return build_translator(backend.name, options.model or t["model"], src, options.target_lang,
                                 backend.settings_from_config(t), cache)
-    except ModelUnavailable as exc:
+    except (ModelUnavailable, ValueError) as exc:
         raise BitextError(str(exc)) from None
 
 
@@ -346,6 +356,12 @@ def _cmd_reinsert(args) -> int:
     return reinsert_command(args.run_dir)
 
 
+def _cmd_shortlist(args) -> int:
+    from .mt.shortlist_command import shortlist_command
+
+    return shortlist_command(args)
+
+
 _COMMANDS = {
     "run": _cmd_run,
     "extract": _cmd_extract,
@@ -355,4 +371,5 @@ _COMMANDS = {
     "review": _cmd_review,
     "reinsert": _cmd_reinsert,
     "memory": _cmd_memory,
+    "shortlist": _cmd_shortlist,
 }

@@ -45,7 +45,11 @@ DEFAULTS: dict[str, Any] = {
         "cache": True,
         "cache_path": None,
         "fuzzy_threshold": 85,
-        "compute_type": "int8",
+        "compute_type": "auto",
+        "batch_tokens": 2048,
+        "inter_threads": None,
+        "shortlist": None,
+        "dtype": "float32",
     },
     "hugo": {
         "translation_key": True,
@@ -103,6 +107,7 @@ _CHOICES = {
     "target_lang": ("en", "fr"),
     "backend": tuple(BACKENDS),
     "translate.device": ("auto", "cpu", "cuda"),
+    "translate.dtype": ("float32", "bfloat16"),
     "energy.preset": (None, "strubell"),
 }
 
@@ -115,8 +120,12 @@ def _check_choices(cfg: dict, source: str) -> None:
         if cur not in allowed:
             shown = ", ".join(str(a) for a in allowed)
             raise BitextError(f"{dotted}: {cur!r} is not one of {shown}", path=source)
-    if cfg["translate"]["num_beams"] < 1 or cfg["translate"]["batch_size"] < 1:
-        raise BitextError("translate.num_beams and translate.batch_size: must be at least 1", path=source)
+    if cfg["translate"]["num_beams"] < 1 or cfg["translate"]["batch_size"] < 1 or cfg["translate"]["batch_tokens"] < 1:
+        raise BitextError("translate.num_beams, translate.batch_size and translate.batch_tokens: must be at least 1",
+                          path=source)
+    inter = cfg["translate"]["inter_threads"]
+    if inter is not None and (not isinstance(inter, int) or inter < 1):
+        raise BitextError(f"translate.inter_threads: must be a whole number of at least 1 or null, got {inter!r}", path=source)
     if not 50 <= cfg["translate"]["fuzzy_threshold"] <= 100:
         raise BitextError("translate.fuzzy_threshold: must be between 50 and 100 (% similarity)", path=source)
     if not 0.0 <= cfg["align"]["memory_min_confidence"] <= 1.0:

@@ -187,6 +187,18 @@ class TranslationMemory:
         with self._write() as db:
             db.executemany("INSERT OR REPLACE INTO tm VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
+    def machine_pairs(self, models: Iterable[str], revision: str, direction: str) -> list[tuple[str, str]]:
+        """Every sentence the machine cache holds for these models (``backend:model`` keys), revision
+        and direction, whatever the decoding settings: what ``bitext shortlist`` learns from."""
+        models = list(models)
+        marks = ",".join("?" * len(models))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT DISTINCT source, target FROM tm WHERE model IN ({marks}) AND revision=? AND direction=?",
+                (*models, revision, direction),
+            ).fetchall()
+        return [(source, target) for source, target in rows]
+
     def __len__(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM tm").fetchone()[0]

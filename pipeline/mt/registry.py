@@ -13,10 +13,10 @@ from typing import Any, Callable
 from .base import Translator
 
 # Settings every model backend takes (the names of configs/default.yaml's translate section).
-_MODEL_SETTINGS = frozenset({"device", "num_beams", "batch_size", "max_length_ratio", "max_new_tokens_cap", "revision",
+_MODEL_SETTINGS = frozenset({"device", "num_beams", "batch_size", "batch_tokens", "max_length_ratio", "max_new_tokens_cap", "revision",
                              "threads", "max_length_extra", "no_repeat_ngram_size", "repetition_penalty"})
 # What a run's configuration passes to a model backend: always these, and these when set.
-_RUN_SETTINGS = ("device", "num_beams", "batch_size", "max_length_ratio")
+_RUN_SETTINGS = ("device", "num_beams", "batch_size", "batch_tokens", "max_length_ratio")
 _RUN_SETTINGS_WHEN_SET = ("threads", "revision")
 
 
@@ -73,9 +73,11 @@ BACKENDS: dict[str, Backend] = {
     for b in (
         Backend("identity", "target = source: the round-trip check, byte for byte", _identity),
         Backend("pseudo", "pseudo-localization: every word visibly transformed, about 30% longer", _pseudo),
-        Backend("marian", "MarianMT with transformers", _marian, needs_model=True, settings=_MODEL_SETTINGS),
+        Backend("marian", "MarianMT with transformers", _marian, needs_model=True, settings=_MODEL_SETTINGS | {"dtype"},
+                run_settings=("dtype",)),
         Backend("ctranslate2", "the same model converted to CTranslate2 (int8 on CPU)", _ctranslate2, needs_model=True,
-                settings=_MODEL_SETTINGS | {"compute_type", "ct2_cache_dir"}, run_settings=("compute_type",)),
+                settings=_MODEL_SETTINGS | {"compute_type", "ct2_cache_dir", "inter_threads", "shortlist"},
+                run_settings=("compute_type", "inter_threads", "shortlist")),
     )
 }
 DEFAULT_BACKEND = "marian"
