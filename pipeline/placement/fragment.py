@@ -2,6 +2,7 @@
 the translation: exactly, ignoring case, or as the most similar window of words."""
 from __future__ import annotations
 
+import bisect
 import difflib
 from functools import lru_cache
 
@@ -36,9 +37,18 @@ def fragment_candidates(ctx: Context, core: str, src_span: tuple[int, int]) -> l
 def _fuzzy_windows(ctx: Context, frag: str, src_span: tuple[int, int]) -> list[tuple[float, int, int]]:
     """Windows of target words most similar to frag: mean of character and word similarity.
 
-    Only the corresponding sentence is searched when sentences correspond;
-    cheap bounds skip most windows before difflib's full ratio.
+    Only the corresponding sentence is searched when sentences correspond.
+    difflib's ratio is slow (pure Python, quadratic) and a translation that
+    shares no words with the fragment's (a poor or very free one) lets most
+    windows through the cheap bounds, so windows are ranked by an upper
+    bound first: RapidFuzz's LCS similarity (difflib's matching blocks are a
+    common subsequence, never longer than the longest one); difflib runs
+    only while a window can still reach the best eight. Same result as
+    scoring every window (tests/placement/test_fuzzy_windows.py), a fraction
+    of the time.
     """
+    from rapidfuzz.distance import Indel
+
     want = norm(frag)
     want_words = want.split()
     n = len(want_words)
@@ -46,24 +56,32 @@ def _fuzzy_windows(ctx: Context, frag: str, src_span: tuple[int, int]) -> list[t
     if not n or lo >= hi:
         return []
     centre = ctx.map_offset((src_span[0] + src_span[1]) / 2)
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(want)  # difflib caches the second sequence
-    found = []
+    candidates = []
     for size in range(max(1, n - 2), n + 3):
         for i in range(lo, hi - size + 1):
             words = ctx.tgt_words[i:i + size]
             f1 = _word_f1(want_words, words)
             if (1 + f1) / 2 < FUZZY_MIN:
                 continue
-            matcher.set_seq1(" ".join(words))
-            if (matcher.quick_ratio() + f1) / 2 < FUZZY_MIN:
-                continue
-            score = (matcher.ratio() + f1) / 2
-            if score >= FUZZY_MIN:
-                a, b = ctx.tgt_tokens[i][0], ctx.tgt_tokens[i + size - 1][1]
-                found.append((round(score, 3), -abs((a + b) / 2 - centre), a, b))
-    found.sort(reverse=True)
-    return [(score, a, b) for score, _, a, b in found[:8]]
+            text = " ".join(words)
+            bound = (Indel.normalized_similarity(text, want) + f1) / 2
+            if bound >= FUZZY_MIN:
+                candidates.append((bound, f1, text, ctx.tgt_tokens[i][0], ctx.tgt_tokens[i + size - 1][1]))
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(want)  # difflib caches the second sequence
+    best: list[tuple[float, float, int, int]] = []  # the best eight, ascending
+    for bound, f1, text, a, b in candidates:
+        if len(best) == 8 and round(bound, 3) < best[0][0]:
+            break  # no window left can reach (or tie) the eighth best
+        matcher.set_seq1(text)
+        if (matcher.quick_ratio() + f1) / 2 < FUZZY_MIN:
+            continue
+        score = (matcher.ratio() + f1) / 2
+        if score >= FUZZY_MIN:
+            bisect.insort(best, (round(score, 3), -abs((a + b) / 2 - centre), a, b))
+            del best[:-8]
+    return [(score, a, b) for score, _, a, b in reversed(best)]
 
 
 def _word_f1(want: list[str], got: list[str]) -> float:
