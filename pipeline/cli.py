@@ -282,8 +282,7 @@ def _meter_factory(options, translator):
         return None
     from .energy.meter import EnergyConfig, EnergyMeter
 
-    e = options.config["energy"]
-    cfg = EnergyConfig(country=e["country"], pue=e["pue"], carbon_intensity=e["carbon_intensity"], preset=e["preset"])
+    cfg = EnergyConfig.from_section(options.config["energy"])
     sig = {"bitext": __version__, "backend": options.backend, **translator.signature()}
     def factory(run_id: str):
         meter = EnergyMeter(options.out_dir, run_id, cfg, signature=sig, verbose=options.verbose)

@@ -130,8 +130,6 @@ def _check_choices(cfg: dict, source: str) -> None:
         raise BitextError("translate.fuzzy_threshold: must be between 50 and 100 (% similarity)", path=source)
     if not 0.0 <= cfg["align"]["memory_min_confidence"] <= 1.0:
         raise BitextError("align.memory_min_confidence: must be between 0 and 1 (a link's confidence)", path=source)
-    if cfg["energy"]["pue"] < 1.0:
-        raise BitextError("energy.pue: must be at least 1.0 (1.0 means no data-centre overhead)", path=source)
 
 
 def load_config(path: str | Path | None = None) -> dict[str, Any]:
@@ -152,4 +150,15 @@ def load_config(path: str | Path | None = None) -> dict[str, Any]:
         raise BitextError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(p), line=mark.line + 1 if mark else None) from None
     cfg = _check(data, DEFAULTS, "", str(p))
     _check_choices(cfg, str(p))
+    _check_energy(cfg, "country" in (data.get("energy") or {}), str(p))
     return cfg
+
+
+def _check_energy(cfg: dict, country_set: bool, source: str) -> None:
+    """The energy meter's own checks (country, intensity, preset), as errors naming the file."""
+    from .energy.meter import EnergyConfig, EnergyError
+
+    try:
+        EnergyConfig.from_section(cfg["energy"]).check(country_set)
+    except EnergyError as exc:
+        raise BitextError(exc.problem, path=source) from None

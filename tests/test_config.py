@@ -63,3 +63,28 @@ def test_unknown_config_key_through_cli_exits_2_with_one_line(tmp_path, capsys):
     assert str(cfg) in err[0] and "colour: unknown key" in err[0]
     assert "Traceback" not in err[0]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "section, key",
+    [
+        ("country: XYZ", "energy.country"),
+        ("country: fr", "energy.country"),
+        ("carbon_intensity: -5", "energy.carbon_intensity"),
+        ("pue: 0.5", "energy.pue"),
+        ("preset: strubell\n  pue: 1.2", "energy.preset"),
+        ("preset: strubell\n  carbon_intensity: 100", "energy.preset"),
+    ],
+)
+def test_energy_errors_name_the_file_and_stop_the_run_before_it_starts(tmp_path, capsys, section, key):
+    """Issue 14, item 13: these were checked by the meter, after the run had started, without the file's name."""
+    config = tmp_path / "energy.yaml"
+    config.write_text(f"energy:\n  {section}\n", encoding="utf-8")
+    src = tmp_path / "a.fr.md"
+    src.write_text("---\ntitle: Titre\n---\n\nUn paragraphe.\n", encoding="utf-8")
+    code = main(["run", str(src), "--to", "en", "--backend", "pseudo", "--config", str(config),
+                 "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith(f"bitext: {config}: {key}: "), err
+    assert not (tmp_path / "out").exists()  # refused before anything ran

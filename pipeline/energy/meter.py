@@ -149,6 +149,22 @@ class EnergyConfig:
     enabled: bool = True
     tracking_mode: str = "process"
 
+    @classmethod
+    def from_section(cls, section: dict[str, Any]) -> "EnergyConfig":
+        """From the ``energy:`` section of a loaded run configuration."""
+        return cls(country=section["country"], pue=section["pue"], carbon_intensity=section["carbon_intensity"],
+                   preset=section["preset"], enabled=section["enabled"])
+
+    def check(self, country_set: bool) -> None:
+        """Raise :class:`EnergyError` if the meter could not run with these settings.
+
+        ``country_set``: the configuration names a country, which must then be
+        in CodeCarbon's table when its intensity is used (the default, FRA, is).
+        """
+        effective = self.effective()
+        if effective.enabled and country_set and effective.carbon_intensity is None:
+            codecarbon_intensity(effective.country)
+
     def effective(self) -> "EnergyConfig":
         """Validated copy with the preset's constants filled in.
 
@@ -164,7 +180,7 @@ class EnergyConfig:
         except (TypeError, ValueError):
             raise EnergyError(f"energy.pue: must be a number, got {self.pue!r}") from None
         if not math.isfinite(pue) or pue < 1.0:
-            raise EnergyError(f"energy.pue: must be at least 1.0, got {self.pue!r}")
+            raise EnergyError(f"energy.pue: must be at least 1.0 (1.0 means no data-centre overhead), got {self.pue!r}")
         intensity = None
         if self.carbon_intensity is not None:
             try:
