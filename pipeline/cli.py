@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--to", dest="target", required=True, choices=["en", "fr"], help="target language")
     run.add_argument("--from", dest="source", choices=["en", "fr"], help="source language for files without .en/.fr in their name")
     run.add_argument("--config", type=Path, help="YAML run configuration (default: configs/default.yaml values)")
-    run.add_argument("--out", type=Path, help="output folder (default: outputs/<run id>)")
+    run.add_argument("--out", type=Path, help="output folder (default: outputs/<input name>.<lang>/, e.g. outputs/post.en/ for post.fr.md --to en; "
+                     "outputs is the config's output_dir; the same command resumes the same run)")
     run.add_argument("--backend", choices=list(BACKENDS), help=f"translator (default: config's backend, {DEFAULT_BACKEND})")
     run.add_argument("--model", help="hub id or local folder of a MarianMT model (default: Helsinki-NLP/opus-mt-SRC-TGT)")
     run.add_argument("--no-cache", action="store_true", help="bypass the translation memory")
@@ -48,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     al = sub.add_parser("align", help="align two existing versions of an article (pairs.jsonl, pairs.tmx)")
     al.add_argument("a", type=Path, help="one version (e.g. the French original)")
     al.add_argument("b", type=Path, help="the other version (e.g. the English one)")
-    al.add_argument("--out", type=Path, help="output folder (default: outputs/align-<a>)")
+    al.add_argument("--out", type=Path, help="output folder (default: outputs/align-<name of A>/, e.g. outputs/align-post/)")
     al.add_argument("--config", type=Path)
     al.add_argument("--level", choices=["paragraph", "sentence"], default="paragraph")
     al.add_argument("--model", help="a MarianMT model (hub id or folder) A->B: adds chrF of its translation to the costs")

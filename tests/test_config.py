@@ -88,3 +88,4 @@ def test_energy_errors_name_the_file_and_stop_the_run_before_it_starts(tmp_path,
     assert code == 2 and len(err.splitlines()) == 1, err
     assert err.startswith(f"bitext: {config}: {key}: "), err
     assert not (tmp_path / "out").exists()  # refused before anything ran
+
