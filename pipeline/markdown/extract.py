@@ -47,9 +47,7 @@ def extract_text(text: str, path: str, config: dict[str, Any], source_lang: str 
         fm_regions = yaml_regions(fm, fm_offset, keys, path)
     elif fmt == "toml":
         fm_regions = toml_regions(fm, fm_offset, keys, path)
-    tags = [t for t in scan_shortcodes(text[body_start:], path=path)]
-    for t in tags:
-        _shift(t, body_start)
+    tags = scan_shortcodes(text, path=path, start=body_start)
     paired = check_pairing(text, tags, set(ecfg["paired_shortcodes"]), path)
     verbatim = set(ecfg["code_shortcodes"])
     regions, refs = parse_body(text, body_start, tags, paired, verbatim, _prose_params(ecfg))
@@ -70,14 +68,6 @@ def _content_ids(doc: Document) -> None:
     for piece in doc.skeleton:
         if isinstance(piece, Slot):
             piece.unit_id = renamed[piece.unit_id]
-
-
-def _shift(tag, by: int) -> None:
-    tag.start += by
-    tag.end += by
-    for p in tag.params:
-        p.value_start += by
-        p.value_end += by
 
 
 def _cut(

@@ -86,6 +86,8 @@ def _parse_tag(text: str, start: int, path: str | None) -> ShortcodeTag:
     while i < len(text):
         while i < len(text) and text[i].isspace():
             i += 1
+        if i >= len(text) or _OPENERS.match(text, i):
+            break  # the end of the file, or the next shortcode, before this one's end mark: never closed
         if text.startswith(end_marks[1], i):
             tag.self_closing, tag.end = True, i + len(end_marks[1])
             return tag
@@ -99,25 +101,26 @@ def _parse_tag(text: str, start: int, path: str | None) -> ShortcodeTag:
             i += key.end()
         try:
             value, vs, ve, i, quote = _scan_value(text, i)
-        except (ValueError, IndexError):
+        except ValueError:
             raise BitextError(
-                f"shortcode '{tag.name}' has an unterminated quoted parameter",
+                f"shortcode '{tag.name}' has an unterminated quoted parameter: close its {text[i]} quote",
                 path=path,
-                line=_line_of(text, start),
+                line=_line_of(text, i),
             ) from None
         if vs == ve and not quote and not name:
             break  # no progress: malformed
         tag.params.append(Param(name, position, value, vs, ve, quote))
         position += 1
     raise BitextError(
-        f"shortcode '{tag.name}' is not closed with '{closer}}}}}'", path=path, line=_line_of(text, start)
+        f"shortcode '{tag.name}' is not closed: end it with '{closer}}}}}'", path=path, line=_line_of(text, start)
     )
 
 
-def scan_shortcodes(text: str, path: str | None = None) -> list[ShortcodeTag]:
-    """All shortcode tags of ``text`` in order, escaped ones included."""
+def scan_shortcodes(text: str, path: str | None = None, start: int = 0) -> list[ShortcodeTag]:
+    """All shortcode tags of ``text`` from ``start`` on (the body: front matter is not scanned), in order,
+    escaped ones included. Offsets and the lines of errors are the file's own."""
     tags = []
-    pos = 0
+    pos = start
     while True:
         m = _OPENERS.search(text, pos)
         if not m:

@@ -534,3 +534,27 @@ def test_extract_command_prints_the_document(tmp_path, capsys):
 def test_errors_are_bitext_errors():
     with pytest.raises(BitextError, match="never closed"):
         extract("{{< callout >}}\nOpen.\n")
+
+
+_SHORTCODE_FRONT = "---\ntitle: Un titre\ndate: 2024-01-01\ntags: [a, b]\nauthor: x\n---\n\n"
+
+
+@pytest.mark.parametrize(
+    "body, line, words",
+    [
+        ('Premier.\n\nDeuxième.\n\n{{< figure src="a.png" caption="Une légende >}}\n\nFin.\n', 12, "unterminated quoted parameter"),
+        ('Premier.\n\n{{< figure src="a.png"\n\nFin.\n', 10, "is not closed: end it with '>}}'"),
+        ('Premier.\n\n{{< figure src="a.png" caption="x"\n\nSuite.\n\n{{< callout >}}\nDedans.\n{{< /callout >}}\n',
+         10, "is not closed: end it with '>}}'"),
+    ],
+    ids=["unterminated-quote", "unclosed-at-the-end", "unclosed-before-the-next"],
+)
+def test_shortcode_errors_name_the_line_of_the_file(tmp_path, capsys, body, line, words):
+    """Issue 14, item 6: lines were counted from the start of the body, and an unclosed tag was called a quote."""
+    src = tmp_path / "bad.fr.md"
+    src.write_text(_SHORTCODE_FRONT + body, encoding="utf-8")
+    code = main(["run", str(src), "--to", "en", "--backend", "identity", "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err, err
+    assert err.startswith(f"bitext: {src}:{line}: shortcode 'figure' "), err
+    assert words in err, err
