@@ -28,8 +28,56 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(4, len(sample) // 100)
 
 
+# Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+)
+
+
+def unicode_bom(data: bytes) -> tuple[bytes, str] | None:
+    """The byte order mark ``data`` starts with and its codec, or None."""
+    return next(((mark, codec) for mark, codec in _BOMS if data.startswith(mark)), None)
+
+
+def decode_source(data: bytes, path: Path) -> tuple[str, str, bytes]:
+    """(text, codec, BOM) of a source file, to write it back the same way (``--in-place`` keys).
+
+    Strict: a file that cannot be decoded and encoded back exactly is not rewritten.
+    """
+    mark, codec = unicode_bom(data) or (b"", "utf-8")
+    for candidate in (codec, "cp1252") if not mark else (codec,):
+        try:
+            return data[len(mark):].decode(candidate), candidate, mark
+        except UnicodeDecodeError:
+            continue
+    raise BitextError("cannot add translationKey: the file's encoding is not one bitext can write back exactly; "
+                      "save it as UTF-8", path=str(path))
+
+
+def _decode_wide(data: bytes, mark: bytes, codec: str, path: Path) -> tuple[str, SourceEncoding]:
+    """A UTF-16 or UTF-32 file (it has a byte order mark): decoded; the translation is written in UTF-8."""
+    try:
+        text = data[len(mark):].decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[len(mark):exc.start].decode(codec, errors="replace").count("\n") + 1
+        raise BitextError(f"starts with a {codec.upper()} byte order mark but is not valid {codec.upper()}; "
+                          "save it as UTF-8", path=str(path), line=line) from None
+    note = f"{codec.upper()} file (byte order mark): decoded; the translation is written in UTF-8"
+    log.info("%s: %s", path, note)
+    return text, SourceEncoding(decoded_as=codec, warnings=[note])
+
+
 def read_article(path: Path) -> tuple[str, SourceEncoding]:
-    """The article's text (LF line ends, no BOM, mojibake repaired) and how it was read."""
+    """The article's text (LF line ends, no BOM, mojibake repaired) and how it was read.
+
+    UTF-8 (with or without BOM) is kept as it is; UTF-16 and UTF-32 files with
+    a byte order mark are decoded and their translation written in UTF-8;
+    anything else that is not UTF-8 is read as Windows-1252, with a warning.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -38,19 +86,23 @@ def read_article(path: Path) -> tuple[str, SourceEncoding]:
         raise BitextError("is a directory, not an article", path=str(path)) from None
     except OSError as exc:
         raise BitextError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    if not data.strip():
+    bom = unicode_bom(data)
+    if bom and bom[1] != "utf-8":
+        text, meta = _decode_wide(data, *bom, path)
+    else:
+        if _looks_binary(data):
+            raise BitextError("not a text file (binary content); give a Hugo markdown article", path=str(path))
+        meta = SourceEncoding(bom=bom is not None)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            log.warning("%s:%d: not valid UTF-8; decoded as Windows-1252", path, line)
+            text = data.decode("cp1252", errors="replace")
+            meta.decoded_as = "windows-1252"
+            meta.warnings = [f"line {line}: not valid UTF-8, decoded as Windows-1252"]
+    if not text.strip():
         raise BitextError("file is empty: nothing to translate", path=str(path))
-    if _looks_binary(data):
-        raise BitextError("not a text file (binary content); give a Hugo markdown article", path=str(path))
-    meta = SourceEncoding(bom=data.startswith(b"\xef\xbb\xbf"))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        log.warning("%s:%d: not valid UTF-8; decoded as Windows-1252", path, line)
-        text = data.decode("cp1252", errors="replace")
-        meta.decoded_as = "windows-1252"
-        meta.warnings = [f"line {line}: not valid UTF-8, decoded as Windows-1252"]
     crlf = text.count("\r\n")
     if crlf and crlf == text.count("\n"):
         meta.newline = "\r\n"

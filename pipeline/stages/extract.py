@@ -29,4 +29,6 @@ class ExtractStage(Stage):
         ctx.work["source_tokens"] = sum(len(u.text.split()) for u in doc.units)
         if encoding.mojibake:
             ctx.entry["repaired_mojibake"] = True
+        if encoding.decoded_as != "utf-8":  # UTF-16/32 (written back as UTF-8), or Windows-1252 guessed
+            ctx.entry["decoded_as"] = encoding.decoded_as
         return doc

@@ -9,7 +9,9 @@ for byte, pseudo keeps the front matter as it is, and a JSONL record is no page.
 from __future__ import annotations
 
 from ..document import Document
+from ..errors import BitextError
 from ..files import write_atomic
+from ..markdown.encoding import decode_source
 from ..markdown.hugo_keys import add_keys, derive_key, translation_key
 from .base import ArticleContext, Stage
 
@@ -31,7 +33,7 @@ class HugoFrontMatterStage(Stage):
         hugo = ctx.config["hugo"]
         keys: dict[str, object] = {}
         if hugo["translation_key"]:
-            existing = translation_key(ctx.source.read_text(encoding="utf-8", errors="replace"))
+            existing = translation_key(_source_text(ctx))
             keys["translationKey"] = existing or derive_key(ctx.source)
             if existing is None and ctx.in_place:
                 self._add_to_source(ctx, keys["translationKey"])
@@ -44,13 +46,19 @@ class HugoFrontMatterStage(Stage):
     @staticmethod
     def _add_to_source(ctx: ArticleContext, key: str) -> None:
         """With --in-place only: Hugo needs the same translationKey in both files."""
-        data = ctx.source.read_bytes()
-        text = data.decode("utf-8-sig")
+        text, codec, bom = decode_source(ctx.source.read_bytes(), ctx.source)
         crlf = "\r\n" in text
         updated = add_keys(text.replace("\r\n", "\n"), {"translationKey": key})
         if crlf:
             updated = updated.replace("\n", "\r\n")
-        if data.startswith(b"\xef\xbb\xbf"):
-            updated = "\ufeff" + updated
-        write_atomic(ctx.source, updated.encode("utf-8"))
+        write_atomic(ctx.source, bom + updated.encode(codec))  # the source's own encoding, BOM and line ends
         ctx.entry.setdefault("flags", []).append("translationKey added to the source file")
+
+
+def _source_text(ctx: ArticleContext) -> str:
+    """The source file's text as written (not repaired): where its translationKey is read."""
+    data = ctx.source.read_bytes()
+    try:
+        return decode_source(data, ctx.source)[0]
+    except BitextError:
+        return data.decode("utf-8", errors="replace")

@@ -558,3 +558,32 @@ def test_shortcode_errors_name_the_line_of_the_file(tmp_path, capsys, body, line
     assert code == 2 and "\n" not in err, err
     assert err.startswith(f"bitext: {src}:{line}: shortcode 'figure' "), err
     assert words in err, err
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+                                         ("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-32-be", b"\x00\x00\xfe\xff")])
+def test_utf16_and_utf32_articles_are_read_and_their_translation_written_in_utf8(tmp_path, codec, bom):
+    """Issue 14, item 7: a UTF-16 file with a BOM was refused as binary."""
+    text = "---\r\ntitle: Été à Noël\r\n---\r\n\r\nCafé « crème » – 5 € et 🚲.\r\n"
+    src = tmp_path / "a.fr.md"
+    src.write_bytes(bom + text.encode(codec))
+    doc = extract_file(src, load_config())
+    assert texts(doc) == ["Été à Noël", "Café « crème » – 5 € et 🚲."]
+    assert doc.encoding.decoded_as == codec and doc.encoding.warnings
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--to", "en", "--backend", "identity", "--out", str(out), "--quiet"]) == 0
+    assert (out / "a.en.md").read_bytes() == text.encode("utf-8")  # the same text, in UTF-8, CRLF kept
+    entry = json.loads((out / "run.json").read_text(encoding="utf-8"))["articles"][0]
+    assert entry["decoded_as"] == codec
+
+
+def test_utf16_source_keeps_its_encoding_when_in_place_adds_its_translation_key(tmp_path, tiny_marian_dir):
+    site = tmp_path / "site"
+    site.mkdir()
+    src = site / "a.fr.md"
+    src.write_bytes(b"\xff\xfe" + "---\ntitle: Été\n---\n\nUn paragraphe.\n".encode("utf-16-le"))
+    assert main(["run", str(site), "--to", "en", "--model", str(tiny_marian_dir), "--in-place", "--quiet",
+                 "--out", str(tmp_path / "out")]) == 0
+    data = src.read_bytes()
+    assert data.startswith(b"\xff\xfe") and 'translationKey: "a"' in data[2:].decode("utf-16-le")
+    assert "translationKey" in (site / "a.en.md").read_text(encoding="utf-8")
