@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -13,20 +15,46 @@ def replacing(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` to write; renamed over ``path`` when the block ends, deleted if it fails.
 
     The rename is atomic, so a crash or SIGKILL leaves either the old file or
-    the new one, never a half-written one. No fsync: it costs more than the
+    the new one, never a half-written one. The file gets the mode a plain
+    ``open()`` would give it: an existing file keeps its own (``--in-place``
+    never makes a source private), a new one follows the user's umask. No fsync: it costs more than the
     whole extraction of an article, and only matters for a power cut, not for
     a killed process.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, mode)  # mkstemp makes it 0600, whatever the umask
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+
+
+@lru_cache(maxsize=1)
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux says it (the review server writes from threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
