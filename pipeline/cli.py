@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BitextError
+from .files import output_folder
 from .mt.registry import BACKENDS, DEFAULT_BACKEND
 
 log = logging.getLogger("bitext")
@@ -195,6 +196,7 @@ def _cmd_run(args) -> int:
     if not articles:
         raise BitextError(f"no articles in the source language to translate to '{args.target}'", path=str(args.input))
     out_dir = args.out or Path(config["output_dir"]) / _default_run_name(args.input or Path(args.dataset), args.target)
+    output_folder(out_dir, "--out" if args.out else "output_dir")
     if args.in_place and root is None:
         root = args.input.parent
     from .mt.memory import memory_path

@@ -9,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from .errors import BitextError
+
 
 @contextmanager
 def replacing(path: Path) -> Iterator[Path]:
@@ -55,6 +57,22 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def output_folder(path: Path, option: str = "--out") -> Path:
+    """Create the output folder ``path`` now, or say in one line why it cannot be (a file, no permission...)."""
+    if path.exists() and not path.is_dir():
+        raise BitextError(f"{option} must name a folder, and this is a file; give another path", path=str(path))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a parent is a file
+        raise BitextError(f"{option}: a parent of this folder is a file; give another path", path=str(path)) from None
+    except OSError as exc:
+        raise BitextError(f"{option}: cannot create this folder ({exc.strerror}); give a folder you can write to",
+                          path=str(path)) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise BitextError(f"{option}: this folder is not writable; give a folder you can write to", path=str(path))
+    return path
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

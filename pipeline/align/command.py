@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import BitextError
+from ..files import output_folder
 from ..markdown.extract import extract_file
 from ..markdown.filenames import language_of, plain_stem
 from ..pairs import write_pairs_jsonl
@@ -71,13 +72,13 @@ def align_command(
             raise BitextError("file not found; check the path", path=str(path))
     if Path(a).resolve() == Path(b).resolve():
         raise BitextError("A and B are the same file: give the two versions of the article", path=str(a))
+    out_dir = output_folder(Path(out) if out is not None else default_out(Path(a), config), "--out")
     started = time.perf_counter()
     extract_config = align_config(config)
     doc_a = extract_file(Path(a), extract_config, language_of(a))
     doc_b = extract_file(Path(b), extract_config, language_of(b))
     doc_a.source_lang = guess_language(doc_a)
     doc_b.source_lang = guess_language(doc_b)
-    out_dir = Path(out) if out is not None else default_out(Path(a), config)
     meter = None
     if model_translate is not None:
         meter = _meter(config, out_dir, model_signature)
