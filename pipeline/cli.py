@@ -109,6 +109,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
+    quiet = getattr(args, "quiet", False) and not args.verbose
+    logging.getLogger("bitext").setLevel(logging.WARNING if quiet else logging.NOTSET)  # --quiet: notices go, warnings stay
     if not args.verbose:
         for noisy in ("codecarbon", "transformers", "urllib3", "huggingface_hub", "matplotlib"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
@@ -143,7 +145,12 @@ def _plan(args, config) -> tuple[list, Path | None]:
 
     path: Path = args.input
     if path.is_dir():
-        articles, site = discover(path, args.source, args.target, config["source_lang"])
+        outputs = (Path(config["output_dir"]),) + ((args.out,) if args.out else ())
+        articles, site = discover(path, args.source, args.target, config["source_lang"], outputs)
+        if site.skipped_outputs:
+            shown = ", ".join(str(p) for p in site.skipped_outputs[:3]) + (", ..." if len(site.skipped_outputs) > 3 else "")
+            log.info("bitext: skipped %d folder(s) of bitext's own outputs, never translated again: %s",
+                     len(site.skipped_outputs), shown)
         return articles, path
     if not path.exists():
         raise BitextError("file not found; check the path", path=str(path))

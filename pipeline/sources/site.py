@@ -15,7 +15,8 @@ layout is recognised (``fr/`` and ``en/`` subfolders mean content dirs).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ class Site:
     content_dirs: dict[str, Path]  # lang -> content dir (absolute); empty for filename mode
     config_file: Path | None
     content_dir: Path | None = None  # the site's contentDir (filename mode): themes/, archetypes/ are not content
+    output_dirs: frozenset[Path] = frozenset()  # bitext's own output folders (resolved): never read as input
+    skipped_outputs: list[Path] = field(default_factory=list)  # output folders found inside, and skipped
 
 
 def _load_site_config(path: Path) -> dict[str, Any]:
@@ -78,23 +81,57 @@ def _site_from_config(root: Path, cfg_path: Path, fallback_lang: str) -> Site:
     return Site(root, default or fallback_lang, dirs, cfg_path, base if base.is_dir() else None)
 
 
-def discover(folder: Path, source_lang: str | None, target_lang: str, fallback_lang: str) -> tuple[list[Article], Site]:
-    """The articles of ``folder`` in the source language, with their target paths."""
+def discover(folder: Path, source_lang: str | None, target_lang: str, fallback_lang: str,
+             output_dirs: tuple[Path, ...] = ()) -> tuple[list[Article], Site]:
+    """The articles of ``folder`` in the source language, with their target paths.
+
+    bitext's own outputs are never input (a second run would translate the
+    first one's translations back): the folders in ``output_dirs`` (the
+    default ``outputs/``, this run's ``--out``) and any folder holding a bitext
+    ``run.json`` are skipped, and listed in ``site.skipped_outputs``.
+    """
     site = find_site(folder, fallback_lang)
+    site.output_dirs = frozenset(d.resolve() for d in output_dirs)
     src = source_lang or ("fr" if target_lang == "en" else "en")
     if site.content_dirs.get(src) and site.content_dirs.get(target_lang):
         return _by_content_dir(folder, site, src, target_lang), site
     return _by_filename(folder, site, src, target_lang), site
 
 
-def _markdown_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in _MARKDOWN and p.is_file() and ".bitext" not in p.parts)
+def _markdown_files(folder: Path, site: Site) -> list[Path]:
+    """The markdown files under ``folder``, outside bitext's own folders (stage files, memory, run outputs)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            sub = here / name
+            if name == ".bitext" or name.endswith(".bitext"):
+                continue
+            if sub.resolve() in site.output_dirs or _holds_bitext_run(sub):
+                site.skipped_outputs.append(sub)
+                continue
+            keep.append(name)
+        dirnames[:] = keep
+        found += [here / f for f in filenames if Path(f).suffix.lower() in _MARKDOWN]
+    return sorted(found)
+
+
+def _holds_bitext_run(folder: Path) -> bool:
+    """A folder where a bitext run wrote its manifest."""
+    manifest = folder / "run.json"
+    if not manifest.is_file():
+        return False
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("tool") == "bitext"
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _by_content_dir(folder: Path, site: Site, src: str, tgt: str) -> list[Article]:
     src_dir, tgt_dir = site.content_dirs[src], site.content_dirs[tgt]
     articles = []
-    for path in _markdown_files(src_dir):
+    for path in _markdown_files(src_dir, site):
         rel = path.relative_to(src_dir)
         target = tgt_dir / rel
         articles.append(Article(path, src, _relative_to(target, folder), target if target.exists() else None))
@@ -105,7 +142,7 @@ def _by_filename(folder: Path, site: Site, src: str, tgt: str) -> list[Article]:
     articles = []
     at_site_root = site.config_file is not None and folder.resolve() == site.root.resolve()
     walk = site.content_dir if at_site_root and site.content_dir else folder
-    for path in _markdown_files(walk):
+    for path in _markdown_files(walk, site):
         lang = language_of(path)
         lang = lang or site.default_lang
         if lang != src:
