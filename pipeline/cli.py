@@ -171,6 +171,10 @@ def _plan_records(args):
         raise BitextError("--text-field is required with a JSONL file or --dataset (the field holding the text)")
     lang = args.source or ("fr" if args.target == "en" else "en")
     if args.dataset:
+        if args.quiet:
+            import datasets
+
+            datasets.disable_progress_bars()  # its loading and "Saving the dataset" bars
         records = read_dataset(args.dataset, args.split)
         name = Path(args.dataset.rstrip("/")).name
     else:

@@ -249,20 +249,10 @@ def check_repetition(src: str, tgt: str) -> dict | None:
 
 @lru_cache(maxsize=None)
 def _ner(lang: str):
-    """spaCy NER for ``lang`` (None if no model is installed; said once in the log)."""
-    name = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}.get(lang)
-    if name is None:
-        return None
-    try:
-        import spacy
+    """spaCy NER for ``lang`` (None if no model is installed: ``spacy_models`` says so, once)."""
+    from ..spacy_models import load
 
-        return spacy.load(name, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter", "tagger"])
-    except (ImportError, OSError):
-        log.warning(
-            "QA: spaCy model %s is not installed: %s names are found by capitalised tokens instead of NER",
-            name, {"fr": "French", "en": "English"}[lang],
-        )
-        return None
+    return load(lang, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter", "tagger"])
 
 
 @lru_cache(maxsize=None)

@@ -17,9 +17,11 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from .. import spacy_models
+from ..spacy_models import MODELS
+
 log = logging.getLogger("bitext")
 
-MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
 _WORDLIKE = re.compile(r"[^\W_]", re.UNICODE)  # a letter or a digit
 _CLAUSE_END = re.compile(r"[,;:)\]»”–—](?=\s)|\s[–—-](?=\s)")
 _WHITESPACE = re.compile(r"\s+")
@@ -38,19 +40,15 @@ def _pipeline(lang: str):
     """The spaCy pipeline for ``lang``, loaded once per process (loading takes seconds)."""
     import spacy
 
-    name = MODELS.get(lang)
-    if name is not None:
-        try:
-            nlp = spacy.load(name, exclude=["tok2vec", "tagger", "morphologizer", "lemmatizer", "ner", "attribute_ruler", "parser"])
-        except OSError:
-            _say_fallback(lang, name)
-        else:
-            # senter has its own small tok2vec: only it runs (the parser would set
-            # boundaries too, after tagging and parsing every token).
-            nlp.enable_pipe("senter")
-            return nlp, name
-    if name is None:
-        _say_fallback(lang, None)
+    nlp = spacy_models.load(lang, exclude=["tok2vec", "tagger", "morphologizer", "lemmatizer", "ner", "attribute_ruler", "parser"])
+    if nlp is not None:
+        # senter has its own small tok2vec: only it runs (the parser would set
+        # boundaries too, after tagging and parsing every token).
+        nlp.enable_pipe("senter")
+        return nlp, MODELS[lang]
+    if lang not in MODELS and lang not in _warned:
+        _warned.add(lang)
+        log.warning("no spaCy model is known for %r: splitting sentences with the rule-based sentencizer", lang)
     nlp = spacy.blank(lang if lang in _spacy_languages() else "xx")
     nlp.add_pipe("sentencizer")
     return nlp, "sentencizer"
@@ -60,20 +58,6 @@ def _spacy_languages() -> set[str]:
     from spacy.util import registry
 
     return set(registry.languages.get_all())
-
-
-def _say_fallback(lang: str, name: str | None) -> None:
-    if lang in _warned:
-        return
-    _warned.add(lang)
-    if name is None:
-        log.warning("no spaCy model is known for %r: splitting sentences with the rule-based sentencizer", lang)
-        return
-    log.warning(
-        "spaCy model %s is not installed: splitting %s sentences with the rule-based sentencizer "
-        "(install it with `pip install %s` or `python -m spacy download %s`)",
-        name, lang, name.replace("_", "-"), name,
-    )
 
 
 class SentenceSplitter:

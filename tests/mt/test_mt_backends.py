@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from support.paths import ROOT
 
+from pipeline import spacy_models
 from pipeline.mt import segment
 from pipeline.mt.base import ModelUnavailable, Translator
 from pipeline.mt.registry import build_translator
@@ -465,14 +466,14 @@ def test_french_sentences_with_fr_core_news_sm(fr_splitter):
 def test_missing_spacy_model_falls_back_and_says_so_once(monkeypatch, caplog):
     monkeypatch.setitem(segment.MODELS, "fr", "fr_no_such_model_sm")
     segment._pipeline.cache_clear()
-    monkeypatch.setattr(segment, "_warned", set())
+    monkeypatch.setattr(spacy_models, "_said", set())
     try:
-        with caplog.at_level(logging.WARNING, logger="bitext"):
+        with caplog.at_level(logging.INFO, logger="bitext"):
             first = SentenceSplitter("fr")
             SentenceSplitter("fr")
         assert first.method == "sentencizer"
         messages = [r.getMessage() for r in caplog.records if "fr_no_such_model_sm" in r.getMessage()]
-        assert len(messages) == 1 and "pip install" in messages[0]
+        assert len(messages) == 1 and "python -m spacy download fr_no_such_model_sm" in messages[0]
         assert first.sentences("Une phrase. Une autre !") == ["Une phrase. ", "Une autre !"]
     finally:
         segment._pipeline.cache_clear()
@@ -483,9 +484,9 @@ def test_english_without_en_core_web_sm_names_it(caplog):
 
     if importlib.util.find_spec("en_core_web_sm") is not None:
         pytest.skip("en_core_web_sm is installed")
-    segment._warned.discard("en")
+    spacy_models._said.discard("en")
     segment._pipeline.cache_clear()
-    with caplog.at_level(logging.WARNING, logger="bitext"):
+    with caplog.at_level(logging.INFO, logger="bitext"):
         splitter = SentenceSplitter("en")
     assert splitter.method == "sentencizer"
     assert any("en_core_web_sm" in r.getMessage() for r in caplog.records)
