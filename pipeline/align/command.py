@@ -121,9 +121,7 @@ def _meter(config: dict[str, Any], out_dir: Path, signature: dict[str, Any] | No
     from .. import __version__
     from ..energy.meter import EnergyConfig, EnergyMeter
 
-    e = config["energy"]
-    cfg = EnergyConfig(country=e["country"], pue=e["pue"], carbon_intensity=e["carbon_intensity"],
-                       preset=e["preset"], enabled=e["enabled"])
+    cfg = EnergyConfig.from_section(config["energy"])
     sig = {"bitext": __version__, "command": "align", **(signature or {})}
     return EnergyMeter(out_dir, f"align-{uuid.uuid4().hex[:12]}", cfg, signature=sig)
 
