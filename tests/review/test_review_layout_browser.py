@@ -27,7 +27,11 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    return make_run(tmp_path_factory.mktemp("layout"))
+    """One run for the module, with a translation memory of its own (module fixtures come before
+    conftest's per-test one, and the run's manifest names the memory the page reads)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BITEXT_CACHE_DIR", str(tmp_path_factory.mktemp("layout-cache")))
+        yield make_run(tmp_path_factory.mktemp("layout"))
 
 
 @pytest.fixture
