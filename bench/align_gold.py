@@ -4,6 +4,7 @@
     python bench/align_gold.py list GOLD.json [--base DIR]          # the blocks, side by side, to write links
     python bench/align_gold.py show GOLD.json [--base DIR]          # each link group with both texts, to check by reading
     python bench/align_gold.py check GOLD.json [--base DIR]         # keys fit the files, every block in one link
+    python bench/align_gold.py links GOLD.json < LINKS.txt          # write the links read by hand (one "a1 a2 = b3" a line)
 
 ``--base`` is the folder that holds the gold's articles (or, for a drifted
 copy, the articles its ``base`` names); by default the gold's own folder.
@@ -33,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("a", type=Path)
     d.add_argument("b", type=Path)
     d.add_argument("name")
+    lk = sub.add_parser("links")
+    lk.add_argument("gold", type=Path)
     for name in ("list", "show", "check"):
         s = sub.add_parser(name)
         s.add_argument("gold", type=Path)
@@ -46,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import json
 
+    if args.cmd == "links":
+        return write_links(args.gold, sys.stdin.read())
     base = args.base or args.gold.parent
     if args.cmd == "list":
         raw = json.loads(args.gold.read_text(encoding="utf-8"))
@@ -75,6 +80,29 @@ def main(argv: list[str] | None = None) -> int:
     n_links = len(gold.link_set())
     print(f"{args.gold}: ok ({len(gold.blocks_a)} + {len(gold.blocks_b)} blocks, {n_links} links)", file=sys.stderr)
     return 0
+
+
+def write_links(path: Path, text: str) -> int:
+    """Put the links written by hand (``a1 a2 = b3``, ``a4 =``, ``a5..a9 = b6..b10``; ``#`` starts a
+    comment) into a drafted gold file, then check that every block is in exactly one link."""
+    import json
+
+    from pipeline.align.gold import gold_from_dict
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["links"] = [" ".join(line.split("#", 1)[0].split()) for line in text.splitlines() if line.split("#", 1)[0].strip()]
+    gold = gold_from_dict(raw, path.stem)  # raises GoldError naming the blocks left out or linked twice
+    path.write_text(dump_gold(_with_raw_links(gold, raw["links"])), encoding="utf-8")
+    print(f"{path}: {len(raw['links'])} link lines written", file=sys.stderr)
+    return 0
+
+
+def _with_raw_links(gold: Gold, lines: list[str]) -> Gold:
+    """The gold with its link lines as written (ranges kept unexpanded)."""
+    from pipeline.align.gold import parse_link
+
+    gold.links = [parse_link(x) for x in lines]
+    return gold
 
 
 if __name__ == "__main__":

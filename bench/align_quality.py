@@ -21,7 +21,12 @@ Sets:
   copies of some, never used to tune the aligner. Their articles are not in
   the repository (see ``tests/support/align_gold/heldout/SOURCES.md``): give
   their folder with ``--heldout-dir`` (default ``$BITEXT_HELDOUT`` or
-  ``/work/heldout-align``); the set is skipped when it is absent.
+  ``/work/heldout-align``); the set is skipped when it is absent. This first
+  held-out set was looked at while the aligner's second round was tuned.
+- ``heldout2``: a second held-out set, built before that round's tuning and
+  measured once at its end (kubernetes.io, the CNCF glossary, regisphilibert.com
+  translated by jamstatic.fr, a Fedora translator's blog, and hand-drifted
+  copies): ``--heldout2-dir`` (default ``$BITEXT_HELDOUT2`` or ``/work/heldout-align2``).
 
     python bench/align_quality.py [--set shared --set drift ...] [--name SUBSTRING] [-v]
 
@@ -49,15 +54,17 @@ from pipeline.align.gold import check_text, gold_texts, load_gold, score_pairs  
 
 GOLD_DIR = ROOT / "tests" / "support" / "align_gold"
 REAL = ROOT.parent / "shared" / "corpus" / "real"
-SETS = ("shared", "drift", "heldout")
+SETS = ("shared", "drift", "heldout", "heldout2")
 
 
-def set_base(name: str, gold_name: str, heldout_dir: Path) -> Path:
+def set_base(name: str, gold_name: str, heldout_dir: Path, heldout2_dir: Path | None = None) -> Path:
     """The folder a gold's article paths are relative to."""
     if name == "shared":
         return REAL / gold_name
     if name == "drift":
         return REAL
+    if name == "heldout2":
+        return heldout2_dir
     return heldout_dir
 
 
@@ -98,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", choices=SETS, help="sets to score (default: all present)")
     ap.add_argument("--name", help="only gold files whose name contains this")
     ap.add_argument("--heldout-dir", type=Path, default=Path(os.environ.get("BITEXT_HELDOUT", "/work/heldout-align")))
+    ap.add_argument("--heldout2-dir", type=Path, default=Path(os.environ.get("BITEXT_HELDOUT2", "/work/heldout-align2")))
     ap.add_argument("-v", "--verbose", action="store_true", help="print the links each pair missed or got wrong")
     args = ap.parse_args(argv)
     config = load_config()
@@ -111,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         files = sorted((GOLD_DIR / set_name).glob("*.json"))
         if args.name:
             files = [f for f in files if args.name in f.stem]
-        if set_name == "heldout" and not args.heldout_dir.is_dir():
-            print(f"\n[{set_name}] skipped: no held-out articles at {args.heldout_dir} (see {GOLD_DIR / 'heldout' / 'SOURCES.md'})")
+        where = {"heldout": args.heldout_dir, "heldout2": args.heldout2_dir}.get(set_name)
+        if where is not None and not where.is_dir():
+            print(f"\n[{set_name}] skipped: no held-out articles at {where} (see {GOLD_DIR / set_name / 'SOURCES.md'})")
             continue
         if not files:
             continue
@@ -121,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         f_all, f_prose = [], []
         for path in files:
             gold = load_gold(path)
-            base = set_base(set_name, gold.name, args.heldout_dir)
+            base = set_base(set_name, gold.name, args.heldout_dir, args.heldout2_dir)
             started = time.perf_counter()
             try:
                 rows = run_pair(gold, base, config, args.verbose)

@@ -81,6 +81,17 @@ def test_heldout_gold_parses_and_names_its_sources():
             assert f"## {path.stem}" in sources
 
 
+def test_second_heldout_gold_parses_and_names_its_sources():
+    """The second held-out set (built before round 2's tuning): every gold parses, every real pair is sourced."""
+    files = _gold_files("heldout2")
+    assert len(files) >= 12
+    sources = (GOLD / "heldout2" / "SOURCES.md").read_text(encoding="utf-8")
+    for path in files:
+        load_gold(path)
+        if not path.stem.startswith("drift2-"):
+            assert f"## {path.stem}" in sources
+
+
 def _tiny_gold(links):
     blocks_a = [GoldBlock("a1", "paragraph", 1, 1, True, "x"), GoldBlock("a2", "code", 3, 5, False, "```"),
                 GoldBlock("a3", "table_row", 7, 7, True, "|")]
