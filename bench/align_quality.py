@@ -17,6 +17,11 @@ Sets:
   added on one side, moved sections, a lagging translation, a freer
   translator, code and shortcodes changed on one side), stored as edits of
   the shared articles, never as copies.
+- ``dev``: more hand-drifted copies of the shared pairs, made for the second round
+  (a table row dropped on each side, short similar list items dropped, reordered
+  items, an added notice, a section folded into another, a moved section that
+  lost list items, a deleted ``<details>`` block whose twin stays, a list
+  rewritten as one paragraph, a lagging translation).
 - ``heldout``: real EN/FR pairs from other public Hugo sites, and drifted
   copies of some, never used to tune the aligner. Their articles are not in
   the repository (see ``tests/support/align_gold/heldout/SOURCES.md``): give
@@ -54,14 +59,14 @@ from pipeline.align.gold import check_text, gold_texts, load_gold, score_pairs  
 
 GOLD_DIR = ROOT / "tests" / "support" / "align_gold"
 REAL = ROOT.parent / "shared" / "corpus" / "real"
-SETS = ("shared", "drift", "heldout", "heldout2")
+SETS = ("shared", "drift", "dev", "heldout", "heldout2")
 
 
 def set_base(name: str, gold_name: str, heldout_dir: Path, heldout2_dir: Path | None = None) -> Path:
     """The folder a gold's article paths are relative to."""
     if name == "shared":
         return REAL / gold_name
-    if name == "drift":
+    if name in ("drift", "dev"):
         return REAL
     if name == "heldout2":
         return heldout2_dir
