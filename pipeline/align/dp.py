@@ -11,6 +11,10 @@ length term and the bead's prior:
 - an *anchor* term: the weighted Dice overlap of the anchors of both sides
   (numbers, URLs, names, cognates, the skeleton around the block; see
   ``features``), which rewards the bead that keeps shared anchors together;
+- a *contradiction* term: when both sides carry strong anchors (numbers,
+  names, URLs, inline code) and share few of them, the bead costs more, in
+  proportion to the smaller side's strong weight: ``Raindrop.io | 26 €`` is
+  not the translation of ``Instapaper | €55`` however well their lengths fit;
 - optionally an *extra* term from a caller (the chrF of a machine
   translation against the other side, Bleualign's idea).
 
@@ -103,6 +107,7 @@ class Params:
     gap_structure: float = 5.0  # merging two blocks separated by a code block, shortcode, heading...
     merge_other_class: float = 6.0  # merging a heading or a table cell, or blocks of two classes
     merge_markup: float = 40.0  # a block without prose is never part of a merged bead
+    contradiction: float = 1.5  # weight of the strong anchors two sides do not share (0: off)
 
 
 def gale_church(la, lb, ratio: float, variance: float):
@@ -164,11 +169,15 @@ class Side:
         self.features: list[dict[str, float]] = []
         self.weight = np.zeros(n)
         self.cum_weight = np.zeros(n + 1)
+        self.strong = np.zeros(n)
+        self.cum_strong = np.zeros(n + 1)
 
     def set_features(self, feats: list[dict[str, float]]) -> None:
         self.features = feats
         self.weight = np.array([sum(f.values()) for f in feats], dtype=float) if feats else np.zeros(0)
         self.cum_weight = np.concatenate([[0.0], np.cumsum(self.weight)])
+        self.strong = np.array([sum(w for f, w in fs.items() if is_strong(f)) for fs in feats], dtype=float) if feats else np.zeros(0)
+        self.cum_strong = np.concatenate([[0.0], np.cumsum(self.strong)])
 
     def merge_penalty(self, params: Params, size: int) -> np.ndarray:
         """Cost of making blocks k..k+size-1 one side of a bead, for every k (array of n - size + 1)."""
@@ -191,19 +200,44 @@ class Side:
         return pen
 
 
-def weigh_features(a: Side, b: Side, min_weight: float = 0.05) -> None:
-    """Turn type weights into type weight x IDF over both sides; drop anchors too common to tell anything."""
+STRONG_PREFIXES = ("N:", "K:", "E:")
+
+
+def is_strong(feature: str) -> bool:
+    """Anchors a translator rarely changes: numbers, inline code and technical names (``E:``;
+    plain capitalised words lose their capital in French, and sites localise their link targets)."""
+    return feature[:2] in STRONG_PREFIXES
+
+
+def contradiction_cost(strong_a, strong_b, shared, weight: float):
+    """``weight x min(strong A, strong B) x (1 - Dice of the strong anchors)``: nothing when either
+    side has no strong anchor (a translator may drop a name), the most when both have many and
+    share none (vectorised over numpy arrays too)."""
+    total = strong_a + strong_b
+    dice = np.where(total > 0, 2.0 * shared / np.maximum(total, 1e-9), 1.0)
+    return weight * np.minimum(strong_a, strong_b) * np.clip(1.0 - dice, 0.0, 1.0)
+
+
+def weigh_features(a: Side, b: Side, min_weight: float = 0.05, both_sides: bool = False) -> None:
+    """Turn type weights into type weight x IDF over both sides; drop anchors too common to tell
+    anything, and with ``both_sides`` those one side never has (a word capitalised at a sentence
+    start is a name only if the other version has it too; an anchor no block of the other side
+    can share only dilutes the overlap of true pairs)."""
     total = a.n + b.n
     df: dict[str, int] = {}
     for side in (a, b):
         for blk in side.blocks:
             for f in blk.features:
                 df[f] = df.get(f, 0) + 1
+    if both_sides:
+        in_b = {f for blk in b.blocks for f in blk.features}
+        in_a = {f for blk in a.blocks for f in blk.features}
+        df = {f: d for f, d in df.items() if f in in_a and f in in_b}
     idf = {f: math.log(1.0 + total / d) for f, d in df.items()}
     for side in (a, b):
         feats = []
         for blk in side.blocks:
-            w = {f: tw * idf[f] / math.log(1.0 + total) for f, tw in blk.features.items()}
+            w = {f: tw * idf[f] / math.log(1.0 + total) for f, tw in blk.features.items() if f in idf}
             feats.append({f: v for f, v in w.items() if v >= min_weight})
         side.set_features(feats)
 
@@ -246,8 +280,9 @@ class Aligner:
         self.band_width = 0
 
     # ------------------------------------------------------------ overlaps
-    def _overlaps(self, lo_o: np.ndarray, width: int) -> np.ndarray:
-        """O[a, b - lo_o[a]]: summed weights of the anchors blocks a and b share, inside the band.
+    def _overlaps(self, lo_o: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """O[a, b - lo_o[a]]: summed weights of the anchors blocks a and b share, inside the band
+        (and the same sum over strong anchors only).
 
         An anchor's weight depends on the anchor alone (type x IDF), so the
         shared weight is a sum over shared anchors. Computed per anchor with
@@ -256,6 +291,7 @@ class Aligner:
         """
         a, b = self.a, self.b
         overlap = np.zeros((a.n, width))
+        strong = np.zeros((a.n, width))
         post_a: dict[str, list[int]] = {}
         post_b: dict[str, list[int]] = {}
         weight: dict[str, float] = {}
@@ -264,7 +300,7 @@ class Aligner:
                 for f, w in feats.items():
                     post.setdefault(f, []).append(k)
                     weight[f] = w
-        rows, cols, vals = [], [], []
+        rows, cols, vals, strong_rows = [], [], [], []
         for f, pa in post_a.items():
             pb = post_b.get(f)
             if not pb:
@@ -285,9 +321,14 @@ class Aligner:
             rows.append(pa_arr[rep])
             cols.append(bj - lo[rep])
             vals.append(np.full(total, weight[f]))
+            strong_rows.append(np.full(total, is_strong(f)))
         if rows:
-            np.add.at(overlap, (np.concatenate(rows), np.concatenate(cols)), np.concatenate(vals))
-        return overlap
+            r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+            np.add.at(overlap, (r, c), v)
+            keep = np.concatenate(strong_rows)
+            if keep.any():
+                np.add.at(strong, (r[keep], c[keep]), v[keep])
+        return overlap, strong
 
     # ------------------------------------------------------------ the DP
     def align(self, centre: np.ndarray | None = None, half: int | None = None) -> list[Bead]:
@@ -324,7 +365,7 @@ class Aligner:
         pd = max_dj + max_di * max(jump, 1) + 1
         lo_o = (lo[1:] - pd) if n else np.zeros(0, dtype=np.int64)
         width_o = width + 2 * pd
-        overlap = self._overlaps(lo_o, width_o)
+        overlap, overlap_strong = self._overlaps(lo_o, width_o)
         D = np.full((n + 1, width + 2 * pd), INF)  # D[i, pd + c] is column lo[i] + c
         BP = np.full((n + 1, width), -1, dtype=np.int8)
         zero_one = len(self.beads)
@@ -336,6 +377,7 @@ class Aligner:
 
         cum_len = padded(b.cum_length, 0.0, b.cum_length[-1])
         cum_w = padded(b.cum_weight, 0.0, b.cum_weight[-1])
+        cum_s = padded(b.cum_strong, 0.0, b.cum_strong[-1])
         cls_b = padded(b.cls, OTHER, OTHER)
         lvl_b = padded(b.level, 0, 0)
         skip_cum = padded(np.concatenate([[0.0], np.cumsum(self.skip_b)]), 0.0, float(np.sum(self.skip_b)))
@@ -350,6 +392,7 @@ class Aligner:
             return out
         len_b = {dj: cum_len - shifted(cum_len, dj, 0.0) for dj in djs}
         w_b = {dj: cum_w - shifted(cum_w, dj, 0.0) for dj in djs}
+        s_b = {dj: cum_s - shifted(cum_s, dj, 0.0) for dj in djs}
         first_cls = {dj: shifted(cls_b, dj, OTHER) for dj in djs}
         compat = {(c, dj): COMPAT[c][first_cls[dj]] for c in set(a.cls.tolist()) for dj in djs}
         merge_b = {}
@@ -386,16 +429,23 @@ class Aligner:
                 else:
                     la = a.cum_length[i] - a.cum_length[r]
                     cost = length_cost(la, len_b[dj][js], p)
-                    ov = None
+                    strong_a = a.cum_strong[i] - a.cum_strong[r]
+                    with_strong = bool(p.contradiction) and strong_a > 0
+                    ov = ov_s = None
                     for x in range(1, di + 1):
                         row_o = overlap[i - x]
                         base = li - int(lo_o[i - x])
                         for y in range(1, dj + 1):
                             piece = row_o[base - y : base - y + width]
                             ov = piece if ov is None else ov + piece
+                            if with_strong:
+                                piece_s = overlap_strong[i - x][base - y : base - y + width]
+                                ov_s = piece_s if ov_s is None else ov_s + piece_s
                     wsum = w_b[dj][js] + (a.cum_weight[i] - a.cum_weight[r])
                     sim = np.minimum(2.0 * ov / (wsum + p.smooth), 1.0)  # Dice
                     cost += (p.alpha * (p.sim_mid - sim)) * (wsum / (wsum + p.evidence))
+                    if with_strong:
+                        cost += contradiction_cost(strong_a, s_b[dj][js], ov_s, p.contradiction)
                     cost += compat[(int(a.cls[r]), dj)][js]
                     fixed = priors[code] + (float(self.merge_a[di][r]) if di > 1 else 0.0)
                     if dj > 1:
@@ -457,14 +507,17 @@ class Aligner:
         la = float(a.length[i0:i1].sum())
         lb = float(b.length[j0:j1].sum())
         cost = float(length_cost(la, lb, p)) + p.priors.get((di, dj), 6.0)
-        ov = 0.0
+        ov = ov_s = 0.0
         for x in range(i0, i1):
             for y in range(j0, j1):
                 fa, fb = a.features[x], b.features[y]
                 ov += sum(min(w, fb[f]) for f, w in fa.items() if f in fb)
+                ov_s += sum(min(w, fb[f]) for f, w in fa.items() if f in fb and is_strong(f))
         wsum = float(a.weight[i0:i1].sum() + b.weight[j0:j1].sum())
         sim = min(2.0 * ov / (wsum + p.smooth), 1.0)
         cost -= p.alpha * (wsum / (wsum + p.evidence)) * (sim - p.sim_mid)
+        if p.contradiction:
+            cost += float(contradiction_cost(float(a.strong[i0:i1].sum()), float(b.strong[j0:j1].sum()), ov_s, p.contradiction))
         cost += COMPAT[a.cls[i0], b.cls[j0]]
         if di == 1 and dj == 1 and a.cls[i0] == HEADING and b.cls[j0] == HEADING and a.level[i0] != b.level[j0]:
             cost += p.level_mismatch

@@ -10,6 +10,9 @@ unchanged and so point at the counterpart on the other side:
 - proper nouns and other capitalised or mixed-case tokens (``GitHub``,
   ``ASP.NET``), and *cognates* by their first four letters, accents removed
   (Simard, Foster & Isabelle 1992: ``certificat``/``certificate``);
+- for English and French, the concepts of a small hand-written lexicon
+  (``lexicon.DOC_LEXICON``: ``follow``/``suivre``, ``step``/``étape``), so
+  short sentences without names or numbers still have anchors;
 - the markdown structure around the block, which the skeleton keeps
   untranslated: the list marker, a quote, an image, the table position.
   (Code fences, shortcodes and HTML are blocks of their own: ``markup``.)
@@ -26,6 +29,7 @@ from functools import lru_cache
 from ..document import Document, Slot, TextUnit
 from ..markdown.inline import render_inline
 from ..text import fold
+from .lexicon import DOC_LEXICON, stem
 from .markup import MarkupBlock, markup_anchors
 
 # Block classes: what may align with what (see dp.COMPAT).
@@ -50,6 +54,7 @@ _CLASS = {
 # Anchor weights by type, before IDF. URLs and inline code are near-certain
 # evidence; a shared 4-letter prefix is weak on its own but there are many.
 W_URL, W_CODE, W_NUMBER, W_NAME, W_PREFIX, W_MARK, W_STRUCT = 3.0, 2.0, 2.0, 1.5, 1.0, 0.5, 0.7
+W_LEXICON = 0.5
 
 _WORD = re.compile(r"\w+(?:[.\-'’]\w+)*", re.UNICODE)
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
@@ -79,11 +84,17 @@ def normalize_number(raw: str) -> str:
     return raw.replace(",", ".")
 
 
+_LANG_SEGMENT = re.compile(r"/(?:en|fr)(?:[-_][a-z]{2})?(?=/|$)", re.I)
+
+
 def _url_key(url: str) -> str:
-    """A link target without its fragment or query: ``#activer-recherche`` is the translated anchor."""
+    """A link target without its fragment or query (``#activer-recherche`` is the translated
+    anchor) nor its language segment (``/fr/docs/x`` and ``/docs/x``, ``/en-gb/`` and ``/fr-fr/``
+    are the same page in two languages)."""
     url = url.strip().strip("\"'")
     for sep in ("#", "?"):
         url = url.split(sep, 1)[0]
+    url = _LANG_SEGMENT.sub("", url)
     return url.rstrip("/").lower()
 
 
@@ -100,11 +111,15 @@ def _token_anchors(token: str, sentence_start: bool) -> tuple[tuple[str, float],
         for num in _DIGITS.findall(token):
             out.append(("N:" + normalize_number(num), W_NUMBER))
     inner_upper = token[1:] != token[1:].lower()
-    looks_name = has_digit or inner_upper or (not plain_word and "." in token.strip("."))
-    if token[:1].isupper() and not sentence_start:
-        looks_name = True
+    camel = inner_upper and not token.isupper()  # GitHub, iOS (all capitals: DM / MP get translated)
+    technical = has_digit or camel or (not plain_word and "." in token.strip("."))
+    # a capitalised word at a sentence start is a name candidate too (``Instapaper offers...``): the
+    # aligner keeps only the anchors both versions have (``weigh_features(both_sides=True)``)
+    looks_name = technical or inner_upper or token[:1].isupper()
     if looks_name and len(token) >= 2 and not token.isdigit():
-        out.append(("C:" + fold(token), W_NAME))
+        # ``E:`` a technical name (``Raindrop.io``, ``GitHub``, ``HTTP-01``) no translator changes;
+        # ``C:`` a capitalised word, which French often writes in lower case
+        out.append((("E:" if technical else "C:") + fold(token), W_NAME))
     letters = fold(token)
     if len(letters) >= 4 and letters[:4].isalpha():
         out.append(("P:" + letters[:4], W_PREFIX))
@@ -123,6 +138,29 @@ def text_anchors(text: str, into: dict[str, float] | None = None) -> dict[str, f
         for f, w in _token_anchors(m.group(0), sentence_start):
             feats[f] = w
     return feats
+
+
+_LEX_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+
+
+def lexicon_anchors(text: str, lang: str | None, feats: dict[str, float]) -> None:
+    """``L:<concept>`` for each word of an English or French text the documentation lexicon knows
+    (``l'utilisateur`` looks up ``utilisateur``); nothing for other languages."""
+    if lang not in DOC_LEXICON:
+        return
+    for m in _LEX_WORD.finditer(text):
+        concept = _concept(m.group(0), lang)
+        if concept is not None:
+            feats["L:" + concept] = W_LEXICON
+
+
+@lru_cache(maxsize=200_000)
+def _concept(word: str, lang: str) -> str | None:
+    lexicon = DOC_LEXICON[lang]
+    concept = lexicon.get(stem(word))
+    if concept is None and ("'" in word or "’" in word):
+        concept = lexicon.get(stem(re.split(r"['’]", word)[-1]))
+    return concept
 
 
 def code_anchors(codes, text: str, feats: dict[str, float]) -> None:
@@ -216,9 +254,10 @@ def skeleton_before(doc: Document) -> dict[str, str]:
     return out
 
 
-def unit_block(index: int, unit: TextUnit, before: str = "") -> Block:
+def unit_block(index: int, unit: TextUnit, before: str = "", lang: str | None = None) -> Block:
     cls = _CLASS.get(unit.kind, OTHER)
     feats = text_anchors(unit.text)
+    lexicon_anchors(unit.text, lang, feats)
     code_anchors(unit.codes, unit.text, feats)
     structure_anchors(before, feats)
     if cls == TABLE_CELL:
@@ -236,12 +275,51 @@ def unit_block(index: int, unit: TextUnit, before: str = "") -> Block:
     )
 
 
-def document_blocks(doc: Document) -> tuple[list[TextUnit], list[Block]]:
-    """Split a document into its front matter units (aligned by key) and body blocks (aligned by DP)."""
+def document_blocks(doc: Document, lang: str | None = None) -> tuple[list[TextUnit], list[Block]]:
+    """Split a document into its front matter units (aligned by key) and body blocks (aligned by DP);
+    ``lang`` (``en``, ``fr``) adds the lexicon's anchors."""
     before = skeleton_before(doc)
     front = [u for u in doc.units if u.kind == "front_matter"]
     body = [u for u in doc.units if u.kind != "front_matter"]
-    return front, [unit_block(i, u, before.get(u.id, "")) for i, u in enumerate(body)]
+    blocks = table_rows([unit_block(i, u, before.get(u.id, ""), lang) for i, u in enumerate(body)])
+    for k, blk in enumerate(blocks):
+        blk.index = k
+    return front, blocks
+
+
+def table_rows(blocks: list[Block]) -> list[Block]:
+    """The cells of one table row as one block: a row is what a translator keeps, drops or moves,
+    so a row dropped on one side leaves one gap instead of shifting cells into the next row.
+    The row block's anchors are those of its cells (the cells pair by column afterwards,
+    ``row_cell_groups``); row and column numbers are left out, as a row dropped above shifts them."""
+    out: list[Block] = []
+    for blk in blocks:
+        prev = out[-1] if out else None
+        if (blk.cls == TABLE_CELL and prev is not None and prev.cls == TABLE_CELL
+                and prev.units[-1].line == blk.units[0].line and prev.units[-1].context.get("row") == blk.units[0].context.get("row")):
+            prev.units.append(blk.units[0])
+            prev.text += " | " + blk.text
+            prev.length += blk.length
+            for f, w in blk.features.items():
+                prev.features[f] = max(w, prev.features.get(f, 0.0))
+            continue
+        out.append(blk)
+    for blk in out:
+        if blk.cls == TABLE_CELL:
+            blk.features = {f: w for f, w in blk.features.items() if not f.startswith("T:")}
+            blk.features["T:cells%d" % len(blk.units)] = W_STRUCT / 2
+    return out
+
+
+def row_cell_groups(units_a: list[TextUnit], units_b: list[TextUnit]) -> list[tuple[list[TextUnit], list[TextUnit]]]:
+    """Two paired table rows, cell by cell: cells of one column pair; a column only one row has
+    stays alone."""
+    col_a = {u.context.get("column", k): u for k, u in enumerate(units_a)}
+    col_b = {u.context.get("column", k): u for k, u in enumerate(units_b)}
+    groups = []
+    for col in sorted(set(col_a) | set(col_b), key=lambda c: (not isinstance(c, int), c)):
+        groups.append(([col_a[col]] if col in col_a else [], [col_b[col]] if col in col_b else []))
+    return groups
 
 
 def sentence_block(index: int, text: str) -> Block:

@@ -66,10 +66,17 @@ def _repeated_markup(blocks) -> set[str]:
 
 
 def refine(beads: list[Bead], aligner: Aligner, params: Params) -> list[Item]:
-    """The first pass's beads, with moved blocks paired and the gaps they leave re-aligned."""
-    n, m = aligner.a.n, aligner.b.n
+    """The first pass's beads, with moved blocks paired, the gaps they leave re-aligned, and long
+    runs of blocks that one side wrote as a single block folded into one pair."""
     items = [Item(list(range(bd.i0, bd.i1)), list(range(bd.j0, bd.j1)), bd.cost, spine=bool(bd.i1 > bd.i0 and bd.j1 > bd.j0),
                   at=bd.j0 if bd.j0 == bd.j1 else bd.i0) for bd in beads]
+    items = _moves(items, aligner, params)
+    return _ordered(fold_runs(_ordered(items), aligner, params))
+
+
+def _moves(items: list[Item], aligner: Aligner, params: Params) -> list[Item]:
+    """Steps 1-3 of the module's docstring."""
+    n, m = aligner.a.n, aligner.b.n
     pair_of_a = {i: it for it in items if it.a and it.b for i in it.a}
     pair_of_b = {j: it for it in items if it.a and it.b for j in it.b}
     weak = [it for it in items if len(it.a) == 1 and len(it.b) == 1 and it.cost > WEAK_LINK_COST]
@@ -135,7 +142,131 @@ def refine(beads: list[Bead], aligner: Aligner, params: Params) -> list[Item]:
     for it in items:
         if it.moved:
             it.moved = _crosses(it, items)
-    return _ordered(items)
+    return items
+
+
+FOLD_MIN = 4  # runs the DP's beads cannot hold (they stop at three blocks a side)
+FOLD_MAX = 12
+FOLD_PRIOR = 1.0  # per block beyond three, on top of the 1-3 bead's prior
+FOLD_GAIN = 0.5  # the folded pair must cost this much less than what it replaces
+
+
+def fold_runs(items: list[Item], aligner: Aligner, params: Params) -> list[Item]:
+    """A block that one version wrote as a run of four or more (a paragraph made a list of eight
+    items, a sentence an intro and three items) becomes one pair with the whole run, when that
+    costs less than what the path made of them (the block alone or paired with one of the run,
+    the rest alone). ``items`` in document order."""
+    for side in ("a", "b"):
+        k = 0
+        context = _FoldContext(items, side)
+        while k < len(items):
+            folded = _best_fold(items, k, side, aligner, params, context)
+            if folded is not None:
+                items = folded
+                context = _FoldContext(items, side)
+            k += 1
+    return items
+
+
+class _FoldContext:
+    """For one side's pass: the other side's blocks left alone, and for each item the range of the
+    other side between the pairs around it (where a folded run may lie)."""
+
+    def __init__(self, items: list[Item], side: str):
+        one_of = (lambda it: it.a) if side == "a" else (lambda it: it.b)
+        other_of = (lambda it: it.b) if side == "a" else (lambda it: it.a)
+        self.alone = {other_of(it)[0]: it for it in items if len(other_of(it)) == 1 and not one_of(it)}
+        alone_sorted = sorted(self.alone)
+        self.lo, self.hi = [0] * len(items), [0] * len(items)
+        last = 0
+        for k, it in enumerate(items):
+            self.lo[k] = last
+            if other_of(it) and one_of(it) and not it.moved:
+                last = max(other_of(it)) + 1
+        nxt = 1 << 60
+        for k in range(len(items) - 1, -1, -1):
+            self.hi[k] = nxt
+            it = items[k]
+            if other_of(it) and one_of(it) and not it.moved:
+                nxt = min(other_of(it))
+        self.alone_sorted = alone_sorted
+
+    def alone_between(self, lo: int, hi: int) -> int:
+        return bisect_left(self.alone_sorted, hi) - bisect_left(self.alone_sorted, lo)
+
+
+def _best_fold(items: list[Item], k: int, side: str, aligner: Aligner, params: Params, ctx: "_FoldContext") -> list[Item] | None:
+    item = items[k]
+    one, other = (item.a, item.b) if side == "a" else (item.b, item.a)
+    if len(one) != 1 or len(other) > 1:
+        return None
+    one_side, other_side = (aligner.a, aligner.b) if side == "a" else (aligner.b, aligner.a)
+    if not _foldable(one_side.blocks[one[0]]):
+        return None
+    lo, hi = ctx.lo[k], min(ctx.hi[k], other_side.n)
+    if hi - lo < FOLD_MIN or ctx.alone_between(lo, hi) < FOLD_MIN - len(other):
+        return None
+    alone = ctx.alone
+    best = None
+    for start in range(lo, hi):
+        for stop in range(start + FOLD_MIN, min(hi, start + FOLD_MAX) + 1):
+            run = list(range(start, stop))
+            if other and other[0] not in run:
+                continue
+            if any(j not in alone and j not in other for j in run) or not all(_foldable(other_side.blocks[j]) for j in run):
+                continue
+            cost = _fold_cost(aligner, params, one[0], run, side)
+            old = item.cost + sum(alone[j].cost for j in run if j in alone)
+            if cost < old - FOLD_GAIN and (best is None or cost - old < best[0]):
+                best = (cost - old, run, cost)
+    if best is None:
+        return None
+    _, run, cost = best
+    drop = {id(alone[j]) for j in run if j in alone} | {id(item)}
+    new = Item(one if side == "a" else run, run if side == "a" else one, cost, spine=True)
+    out = [it for it in items if id(it) not in drop]
+    out.insert(min(k, len(out)), new)
+    return out
+
+
+def _foldable(block) -> bool:
+    from .features import LIST_ITEM, PARAGRAPH, SENTENCE
+
+    return block.markup is None and block.cls in (PARAGRAPH, LIST_ITEM, SENTENCE)
+
+
+def _fold_cost(aligner: Aligner, params: Params, single: int, run: list[int], side: str) -> float:
+    """The cost of one block against a run of n blocks, priced as ``Aligner.bead_cost`` prices a bead
+    (lengths, anchors, contradiction, classes), with the prior of a 1-3 bead plus ``FOLD_PRIOR`` per
+    block beyond three, and the costs of joining the run's blocks."""
+    from .dp import COMPAT
+
+    one_side, run_side = (aligner.a, aligner.b) if side == "a" else (aligner.b, aligner.a)
+    la, lb = float(one_side.length[single]), float(run_side.length[run].sum())
+    if side == "b":
+        la, lb = lb, la
+    cost = _whole_cost(aligner, params, la, lb, one_side.features[single], [run_side.features[j] for j in run])
+    cost += float(COMPAT[one_side.cls[single], run_side.cls[run[0]]])
+    return cost + params.priors.get((1, 3), 4.5) + FOLD_PRIOR * (len(run) - 3) + sum(float(run_side.gap[j]) for j in run[1:])
+
+
+def _whole_cost(aligner: Aligner, params: Params, la: float, lb: float, feats_one, feats_run) -> float:
+    from .dp import contradiction_cost, is_strong, length_cost
+
+    merged: dict[str, float] = {}
+    for f in feats_run:
+        for key, w in f.items():
+            merged[key] = merged.get(key, 0.0) + w
+    ov = sum(min(w, merged[key]) for key, w in feats_one.items() if key in merged)
+    ov_s = sum(min(w, merged[key]) for key, w in feats_one.items() if key in merged and is_strong(key))
+    wsum = sum(feats_one.values()) + sum(merged.values())
+    sim = min(2.0 * ov / (wsum + params.smooth), 1.0)
+    cost = float(length_cost(la, lb, params)) - params.alpha * (wsum / (wsum + params.evidence)) * (sim - params.sim_mid)
+    if params.contradiction:
+        s_one = sum(w for key, w in feats_one.items() if is_strong(key))
+        s_run = sum(w for key, w in merged.items() if is_strong(key))
+        cost += float(contradiction_cost(s_one, s_run, ov_s, params.contradiction))
+    return cost
 
 
 def _is_weak(item: Item) -> bool:

@@ -54,6 +54,7 @@ def sentence_params(ratio: float) -> Params:
         priors={(1, 1): 0.0, (2, 1): 1.4, (1, 2): 1.4, (2, 2): 2.8, (3, 1): 2.8, (1, 3): 2.8},
         outlier_weight=0.05,
         outlier_spread=5.0,
+        contradiction=0.0,
     )
 
 

@@ -34,82 +34,8 @@ from functools import lru_cache
 
 from ..text import fold
 from .features import normalize_number
-
-# --------------------------------------------------------------------------- the lexicon
-# EN word(s) -> FR word(s) of one concept. Function words, discourse markers, number
-# words and a few hundred of the commonest words of narrative prose; inflected forms are
-# listed where the stem rule below does not reach them. Written by hand for this module.
-_LEXICON_PAIRS = """
-but|mais ; and|et ; or|ou ; if|si ; because|parce,car ; then|alors,puis,ensuite ; when|quand,lorsque
-why|pourquoi ; how|comment ; where|où ; who|qui ; what|quoi,que ; which|lequel,laquelle
-yes|oui ; no|non,aucun,aucune ; not|pas,point,ne ; never|jamais ; always|toujours ; nothing|rien
-nobody|personne ; everybody,everyone|tout ; all|tous,toutes,tout ; each,every|chaque,chacun
-again|encore,nouveau ; still|encore,toujours ; already|déjà ; yet|pourtant,cependant,encore
-now|maintenant ; today|aujourd'hui ; tomorrow|demain ; yesterday|hier ; soon|bientôt ; suddenly|soudain,tout à coup
-here|ici,voici ; there|là,voilà ; very|très ; too|trop,aussi ; also|aussi ; only|seul,seulement,que
-more|plus ; less|moins ; much,many|beaucoup ; little|peu,petit,petite ; well|bien ; badly|mal
-perhaps,maybe|peut-être ; indeed|vraiment,effet ; without|sans ; with|avec ; against|contre
-before|avant,devant ; after|après ; during|pendant ; since|depuis ; until,till|jusqu'à,jusque
-between|entre ; under|sous ; above|au-dessus ; behind|derrière ; near|près ; far|loin
-oh|oh ; ah|ah ; alas|hélas ; well|eh
-i|je,moi ; me|moi,me ; my|mon,ma,mes ; you|vous,tu,toi,te ; your|votre,vos,ton,ta,tes
-he|il,lui ; she|elle ; his|son,sa,ses ; her|elle,son,sa,ses ; we|nous ; our|notre,nos ; they|ils,elles,eux
-one|un,une ; two|deux ; three|trois ; four|quatre ; five|cinq ; six|six ; seven|sept ; eight|huit
-nine|neuf ; ten|dix ; eleven|onze ; twelve|douze ; fifteen|quinze ; twenty|vingt ; thirty|trente
-forty|quarante ; fifty|cinquante ; hundred|cent,cents ; thousand|mille ; first|premier,première
-second|second,seconde,deuxième ; third|troisième ; half|moitié,demi,demie ; last|dernier,dernière
-man,men|homme,hommes ; woman,women|femme,femmes ; wife|femme ; husband|mari ; child,children|enfant,enfants
-father|père ; mother|mère ; son|fils ; daughter|fille ; girl|fille ; boy|garçon ; brother|frère ; sister|sœur
-friend|ami,amie,amis ; old|vieux,vieille,vieil,vieillard ; young|jeune ; people|gens,monde
-day,days|jour,jours,journée ; night,nights|nuit,nuits ; morning|matin ; evening|soir ; hour,hours|heure,heures
-week|semaine ; month|mois ; year,years|an,ans,année,années ; time|temps,fois ; moment|moment ; minute|minute
-sun|soleil ; moon|lune ; sky|ciel ; earth|terre ; sea|mer ; water|eau ; fire|feu ; wind|vent ; snow|neige
-rain|pluie ; tree,trees|arbre,arbres ; forest|forêt ; road|route,chemin ; house|maison ; room|chambre,salle
-door|porte ; window|fenêtre ; bed|lit ; table|table ; wall|mur ; church|église ; village|village ; town|ville
-head|tête ; eye|œil ; eyes|yeux ; face|visage,figure ; hand,hands|main,mains ; heart|cœur ; blood|sang
-mouth|bouche ; lips|lèvres ; hair|cheveux ; arm,arms|bras ; foot,feet|pied,pieds ; leg|jambe ; body|corps
-voice|voix ; word,words|mot,mots,parole ; life|vie ; death|mort ; dead|mort,morte,morts ; love|amour,aimer
-god|dieu ; soul|âme ; king|roi ; queen|reine ; gun|fusil ; bird,birds|oiseau,oiseaux ; dog|chien ; cat|chat
-kiss|baiser ; light|lumière ; dark,darkness|sombre,noir,obscurité,ténèbres ; black|noir,noire ; white|blanc,blanche
-red|rouge ; blue|bleu ; green|vert ; great|grand,grande ; big|gros,grand ; small|petit,petite ; long|long,longue
-good|bon,bonne ; bad|mauvais ; beautiful|beau,belle ; new|nouveau,nouvelle ; same|même ; other|autre
-true|vrai ; false|faux ; cold|froid ; hot|chaud ; poor|pauvre ; happy|heureux ; sad|triste ; mad|fou,folle
-see,saw,seen|voir,vit,vu,vis,voyait ; say,said|dire,dit,disait ; know,knew|savoir,sais,savait,connaître
-think,thought|penser,pensait,croire,crois ; come,came|venir,vint,venu ; go,went|aller,alla,allait
-take,took|prendre,prit ; give,gave|donner,donna ; make,made|faire,fit,fait ; want,wanted|vouloir,voulait
-ask,asked|demander,demanda ; answer,answered,replied|répondre,répondit ; hear,heard|entendre,entendit
-look,looked|regarder,regarda ; speak,spoke|parler,parla ; kill,killed|tuer,tua ; die,died|mourir,mourut
-laugh,laughed|rire,rit ; cry,cried|pleurer,crier ; sleep|dormir,sommeil ; eat,ate|manger,mangea
-walk,walked|marcher ; open,opened|ouvrir,ouvrit,ouvert ; close,closed|fermer,ferma,fermé ; fall,fell|tomber,tomba
-""".strip()
-
-
-def _stem(word: str) -> str:
-    """A crude stem for lexicon look-ups: lowercased (accents kept: ``là`` is not ``la``), plural
-    ``s``/``x`` removed on longer words."""
-    w = word.lower().replace("’", "'")
-    if len(w) > 4 and w[-1] in "sx":
-        w = w[:-1]
-    return w
-
-
-def _build_lexicon() -> tuple[dict[str, str], dict[str, str]]:
-    en: dict[str, str] = {}
-    fr: dict[str, str] = {}
-    for k, entry in enumerate(x.strip() for x in _LEXICON_PAIRS.replace("\n", ";").split(";")):
-        if not entry:
-            continue
-        left, right = entry.split("|")
-        concept = str(k)
-        for w in left.split(","):
-            en.setdefault(_stem(w.strip()), concept)
-        for w in right.split(","):
-            for part in w.strip().split():
-                fr.setdefault(_stem(part), concept)
-    return en, fr
-
-
-LEXICON_EN, LEXICON_FR = _build_lexicon()
+from .lexicon import LEXICON_EN, LEXICON_FR
+from .lexicon import stem as _stem
 
 
 @dataclass(frozen=True)

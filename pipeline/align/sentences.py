@@ -151,7 +151,7 @@ def align_pieces(src: Sequence[Piece], tgt: Sequence[Piece], ratio: float = 1.0)
         groups = [([s], [t]) for s, t in zip(src, tgt)]
         scores = parallel
     else:
-        params = Params(ratio=ratio, variance=6.8, skip=3.5, alpha=5.0)
+        params = Params(ratio=ratio, variance=6.8, skip=3.5, alpha=5.0, contradiction=0.0)
         gaps_a = [0.0] + [0.0 if src[k].unit == src[k - 1].unit else 1.0 for k in range(1, len(src))]
         gaps_b = [0.0] + [0.0 if tgt[k].unit == tgt[k - 1].unit else 1.0 for k in range(1, len(tgt))]
         a = Side([sentence_block(k, p.text) for k, p in enumerate(src)], gaps_a)

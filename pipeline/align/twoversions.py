@@ -29,7 +29,10 @@ from ..document import Document, TextUnit
 from ..markdown.filenames import language_of
 from ..pairs import Pair
 from .dp import Aligner, Bead, Params, Side, path_centre, weigh_features
-from .features import Block, block_lines, document_blocks, expected_length_ratio, markup_block, skeleton_before, unit_markup
+from .features import (
+    TABLE_CELL, Block, block_lines, document_blocks, expected_length_ratio, markup_block, row_cell_groups, skeleton_before,
+    unit_markup,
+)
 from .markup import markup_blocks
 from .moves import Item, refine
 from .pairs import add_sentences, markup_pair_of, pair_of, split_sides
@@ -111,7 +114,7 @@ def align_blocks(
     n, m = len(blocks_a), len(blocks_b)
     a = Side(blocks_a, _gaps(doc_a, blocks_a, params))
     b = Side(blocks_b, _gaps(doc_b, blocks_b, params))
-    weigh_features(a, b)
+    weigh_features(a, b, both_sides=True)
     aligner = Aligner(a, b, params)
     if n == 0 or m == 0:
         beads = [Bead(i, i + 1, 0, 0, params.skip) for i in range(n)] + [Bead(n, n, j, j + 1, params.skip) for j in range(m)]
@@ -256,8 +259,8 @@ def align_documents(
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     lang_a, lang_b = guess_language(doc_a), guess_language(doc_b)
-    front_a, unit_blocks_a = document_blocks(doc_a)
-    front_b, unit_blocks_b = document_blocks(doc_b)
+    front_a, unit_blocks_a = document_blocks(doc_a, lang_a)
+    front_b, unit_blocks_b = document_blocks(doc_b, lang_b)
     ratio = length_ratio(lang_a, lang_b, unit_blocks_a, unit_blocks_b)
     blocks_a = body_blocks(doc_a, unit_blocks_a, 1.0)
     blocks_b = body_blocks(doc_b, unit_blocks_b, ratio)
@@ -291,6 +294,16 @@ def align_documents(
             score = _unaligned_score(aligner, it)
         else:
             score = 1.0
+        if _row_item(side_a, side_b):  # table rows pair as rows, then cell by cell
+            if side_a and side_b:
+                cells = row_cell_groups(side_a[0].units, side_b[0].units)
+            else:
+                cells = [([u], []) for u in side_a[0].units] if side_a else [([], [u]) for u in side_b[0].units]
+            for ua, ub in cells:
+                if it.moved and ua and ub:
+                    moved.add(len(groups))
+                groups.append((ua, ub, score))
+            continue
         if it.moved:
             moved.add(len(groups))
         if any(b.markup is not None for b in side_a + side_b):
@@ -317,6 +330,13 @@ def align_documents(
         if flag:
             p.flags.append(dict(flag))
     return pairs
+
+
+def _row_item(side_a: list[Block], side_b: list[Block]) -> bool:
+    """One table row (prose cells) on each side, or one alone."""
+    blocks = side_a + side_b
+    return (0 < len(blocks) <= 2 and len(side_a) <= 1 and len(side_b) <= 1
+            and all(b.cls == TABLE_CELL and b.markup is None for b in blocks))
 
 
 def _memoised(translate: Callable[[list[str]], list[str]]) -> Callable[[list[str]], list[str]]:
