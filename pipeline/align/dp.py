@@ -35,7 +35,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .features import (
-    FRONT_MATTER, HEADING, HTML, LIST_ITEM, M_HTML, M_SHORTCODE, M_TABLE, MARKUP_CLASSES, OTHER, PARAGRAPH, SENTENCE,
+    FRONT_MATTER, HEADING, HTML, LIST_ITEM, M_CODE, M_COMMENT, M_HTML, M_SHORTCODE, M_TABLE, MARKUP_CLASSES, OTHER, PARAGRAPH, SENTENCE,
     SHORTCODE_PARAM, TABLE_CELL, Block,
 )
 
@@ -56,7 +56,7 @@ def _compat_table() -> np.ndarray:
             t[TABLE_CELL, c] = t[c, TABLE_CELL] = 12.0
         if c != FRONT_MATTER:
             t[FRONT_MATTER, c] = t[c, FRONT_MATTER] = 12.0
-    t[PARAGRAPH, LIST_ITEM] = t[LIST_ITEM, PARAGRAPH] = 1.5
+    t[PARAGRAPH, LIST_ITEM] = t[LIST_ITEM, PARAGRAPH] = 2.5
     t[PARAGRAPH, HTML] = t[HTML, PARAGRAPH] = 1.0
     t[SHORTCODE_PARAM, PARAGRAPH] = t[PARAGRAPH, SHORTCODE_PARAM] = 3.0
     # a block without prose never pairs with prose; two of different kinds rarely pair
@@ -67,6 +67,9 @@ def _compat_table() -> np.ndarray:
             elif c != m:
                 t[m, c] = t[c, m] = 4.0
     t[M_SHORTCODE, M_HTML] = t[M_HTML, M_SHORTCODE] = 2.0
+    # a paragraph one version commented out (its anchors decide: see features.markup_block)
+    for c in (PARAGRAPH, LIST_ITEM):
+        t[M_COMMENT, c] = t[c, M_COMMENT] = 4.0
     # a table row without prose and one with prose (a cell translated in one version only)
     t[M_TABLE, TABLE_CELL] = t[TABLE_CELL, M_TABLE] = 3.0
     return t
@@ -106,7 +109,8 @@ class Params:
     gap_list: float = 1.0  # merging two blocks separated by a list marker
     gap_structure: float = 5.0  # merging two blocks separated by a code block, shortcode, heading...
     merge_other_class: float = 6.0  # merging a heading or a table cell, or blocks of two classes
-    merge_markup: float = 40.0  # a block without prose is never part of a merged bead
+    merge_markup: float = 40.0  # a block without prose is never part of a merged bead...
+    merge_code: float = 1.0  # ...but code blocks, one of which the other version split in two
     contradiction: float = 1.5  # weight of the strong anchors two sides do not share (0: off)
 
 
@@ -197,6 +201,11 @@ class Side:
         if markup.any():
             for off in range(size):
                 pen += np.where(markup[off : n - size + 1 + off], params.merge_markup, 0.0)
+            code = self.cls == M_CODE
+            all_code = np.ones(n - size + 1, dtype=bool)
+            for off in range(size):
+                all_code &= code[off : n - size + 1 + off]
+            pen = np.where(all_code, params.merge_code * (size - 1), pen)
         return pen
 
 
@@ -220,9 +229,10 @@ def contradiction_cost(strong_a, strong_b, shared, weight: float):
 
 def weigh_features(a: Side, b: Side, min_weight: float = 0.05, both_sides: bool = False) -> None:
     """Turn type weights into type weight x IDF over both sides; drop anchors too common to tell
-    anything, and with ``both_sides`` those one side never has (a word capitalised at a sentence
-    start is a name only if the other version has it too; an anchor no block of the other side
-    can share only dilutes the overlap of true pairs)."""
+    anything, and with ``both_sides`` the weak ones one side never has (a word capitalised at a
+    sentence start is a name only if the other version has it too; an anchor no block of the
+    other side can share only dilutes the overlap of true pairs). Strong anchors stay: a number
+    the other version never mentions says the block has no counterpart there."""
     total = a.n + b.n
     df: dict[str, int] = {}
     for side in (a, b):
@@ -232,7 +242,7 @@ def weigh_features(a: Side, b: Side, min_weight: float = 0.05, both_sides: bool 
     if both_sides:
         in_b = {f for blk in b.blocks for f in blk.features}
         in_a = {f for blk in a.blocks for f in blk.features}
-        df = {f: d for f, d in df.items() if f in in_a and f in in_b}
+        df = {f: d for f, d in df.items() if (f in in_a and f in in_b) or is_strong(f)}
     idf = {f: math.log(1.0 + total / d) for f, d in df.items()}
     for side in (a, b):
         feats = []

@@ -333,17 +333,30 @@ def sentence_block(index: int, text: str) -> Block:
     )
 
 
-def markup_block(index: int, mb: MarkupBlock, length_scale: float = 1.0) -> Block:
+_COMMENT_MARKS = re.compile(r"<!--|-->")
+
+
+def markup_block(index: int, mb: MarkupBlock, length_scale: float = 1.0, lang: str | None = None) -> Block:
     """A block without prose. Its length is scaled by the expected length ratio of the side it is
     on (``length_scale``): code and shortcodes do not grow when prose is translated, so two
-    identical blocks must look like a perfect length match to the DP."""
+    identical blocks must look like a perfect length match to the DP. An HTML comment that holds
+    sentences (a paragraph one version commented out) gets the anchors of prose and its own length,
+    so it can still be the counterpart of the other version's paragraph."""
+    feats = markup_anchors(mb)
+    length = float(text_length(mb.text)) * length_scale
+    if mb.kind == "comment":
+        inner = _COMMENT_MARKS.sub(" ", mb.text)
+        if len(_LEX_WORD.findall(inner)) >= 5:
+            text_anchors(inner, feats)
+            lexicon_anchors(inner, lang, feats)
+            length = float(text_length(inner))
     return Block(
         index=index,
         text=mb.text,
         kind=mb.kind,
         cls=MARKUP_CLASS[mb.kind],
-        length=float(text_length(mb.text)) * length_scale,
-        features=markup_anchors(mb),
+        length=length,
+        features=feats,
         markup=mb,
     )
 

@@ -22,6 +22,7 @@ A pair that crosses the path is reported as moved.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Sequence
@@ -71,7 +72,8 @@ def refine(beads: list[Bead], aligner: Aligner, params: Params) -> list[Item]:
     items = [Item(list(range(bd.i0, bd.i1)), list(range(bd.j0, bd.j1)), bd.cost, spine=bool(bd.i1 > bd.i0 and bd.j1 > bd.j0),
                   at=bd.j0 if bd.j0 == bd.j1 else bd.i0) for bd in beads]
     items = _moves(items, aligner, params)
-    return _ordered(fold_runs(_ordered(items), aligner, params))
+    items = _ordered(fold_runs(_ordered(items), aligner, params))
+    return _ordered(follow_closers(items, aligner))
 
 
 def _moves(items: list[Item], aligner: Aligner, params: Params) -> list[Item]:
@@ -143,6 +145,43 @@ def _moves(items: list[Item], aligner: Aligner, params: Params) -> list[Item]:
         if it.moved:
             it.moved = _crosses(it, items)
     return items
+
+
+_CLOSER = re.compile(r"^(?:\s*(?:\{\{[<%]\s*/[^}]*[%>]\}\}|</[A-Za-z][\w-]*\s*>))+\s*$")
+
+
+def follow_closers(items: list[Item], aligner: Aligner) -> list[Item]:
+    """A block that only closes tags (``{{% /notice %}}``, ``</details>``) belongs to what it
+    closes: when the blocks just before two identical closers are paired, so are the closers,
+    whatever a first pass made of these look-alike twins (a moved box, a deleted one)."""
+    a, b = aligner.a, aligner.b
+    pair_a = {i: it for it in items if it.a and it.b for i in it.a}
+    pair_b = {j: it for it in items if it.a and it.b for j in it.b}
+    changed = False
+    for i in range(1, a.n):
+        blk = a.blocks[i]
+        if blk.markup is None or not _CLOSER.match(blk.text):
+            continue
+        before = pair_a.get(i - 1)
+        if before is None or i - 1 != before.a[-1]:
+            continue
+        j = before.b[-1] + 1
+        if j >= b.n or b.blocks[j].markup is None or normalized(b.blocks[j].text) != normalized(blk.text):
+            continue
+        if pair_a.get(i) is not None and pair_a.get(i) is pair_b.get(j):
+            continue
+        for it in {id(x): x for x in (pair_a.get(i), pair_b.get(j)) if x is not None}.values():
+            items.remove(it)
+            items.extend(Item([x], [], aligner.bead_cost(x, x + 1, 0, 0), at=it.b[0]) for x in it.a if x != i)
+            items.extend(Item([], [y], aligner.bead_cost(0, 0, y, y + 1), at=it.a[0]) for y in it.b if y != j)
+        items = [it for it in items if it.a != [i] or it.b] 
+        items = [it for it in items if it.b != [j] or it.a]
+        new = Item([i], [j], aligner.bead_cost(i, i + 1, j, j + 1), moved=before.moved, spine=not before.moved)
+        items.append(new)
+        pair_a = {x: it for it in items if it.a and it.b for x in it.a}
+        pair_b = {y: it for it in items if it.a and it.b for y in it.b}
+        changed = True
+    return items if not changed else [it for it in items if it.a or it.b]
 
 
 FOLD_MIN = 4  # runs the DP's beads cannot hold (they stop at three blocks a side)

@@ -28,6 +28,7 @@ from typing import Callable, Sequence
 from ..document import Document, TextUnit
 from ..markdown.filenames import language_of
 from ..pairs import Pair
+from ..text import fold
 from .dp import Aligner, Bead, Params, Side, path_centre, weigh_features
 from .features import (
     TABLE_CELL, Block, block_lines, document_blocks, expected_length_ratio, markup_block, row_cell_groups, skeleton_before,
@@ -148,9 +149,9 @@ def machine_translate(model_translate: Callable[[list[str]], list[str]], texts: 
     return joined
 
 
-def body_blocks(doc: Document, unit_blocks: list[Block], length_scale: float) -> list[Block]:
+def body_blocks(doc: Document, unit_blocks: list[Block], length_scale: float, lang: str | None = None) -> list[Block]:
     """The blocks the DP aligns: text units and the blocks without prose, in document order."""
-    blocks = list(unit_blocks) + [markup_block(0, mb, length_scale) for mb in markup_blocks(doc)]
+    blocks = list(unit_blocks) + [markup_block(0, mb, length_scale, lang) for mb in markup_blocks(doc)]
     blocks.sort(key=lambda b: block_lines(b))
     for k, blk in enumerate(blocks):
         blk.index = k
@@ -262,8 +263,8 @@ def align_documents(
     front_a, unit_blocks_a = document_blocks(doc_a, lang_a)
     front_b, unit_blocks_b = document_blocks(doc_b, lang_b)
     ratio = length_ratio(lang_a, lang_b, unit_blocks_a, unit_blocks_b)
-    blocks_a = body_blocks(doc_a, unit_blocks_a, 1.0)
-    blocks_b = body_blocks(doc_b, unit_blocks_b, ratio)
+    blocks_a = body_blocks(doc_a, unit_blocks_a, 1.0, lang_a)
+    blocks_b = body_blocks(doc_b, unit_blocks_b, ratio, lang_b)
     if params is None:
         params = Params(ratio=ratio)
     groups: list[tuple[list, list, float]] = []
@@ -284,6 +285,9 @@ def align_documents(
     beads, aligner = align_blocks(doc_a, blocks_a, doc_b, blocks_b, params, model_translate, band, lang_a)
     items = refine(beads, aligner, params) if blocks_a and blocks_b else [
         Item(list(range(b.i0, b.i1)), list(range(b.j0, b.j1)), b.cost) for b in beads]
+    if blocks_a and blocks_b and add_twin_anchors(blocks_a, blocks_b, items):  # repeated sentences: a second pass
+        beads, aligner = align_blocks(doc_a, blocks_a, doc_b, blocks_b, params, model_translate, band, lang_a)
+        items = refine(beads, aligner, params)
     markup_groups: dict[int, tuple[list[Block], list[Block]]] = {}  # index in groups -> the blocks of a markup pair
     moved: set[int] = set()  # indices in groups of the pairs that moved
     for it in items:
@@ -330,6 +334,47 @@ def align_documents(
         if flag:
             p.flags.append(dict(flag))
     return pairs
+
+
+W_TWIN = 2.0
+_TWIN_KEY = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def add_twin_anchors(blocks_a: list[Block], blocks_b: list[Block], items: list[Item]) -> bool:
+    """A sentence a version repeats (``Cons:`` under each section, the same list item in the muting
+    and the blocking lists) is translated the same way each time: when a first pass pairs one
+    repeated block of A with one repeated block of B, every copy of the one gets an anchor every
+    copy of the other has (``T:``). Returns whether any was added (the caller aligns again)."""
+    groups = []
+    for blocks in (blocks_a, blocks_b):
+        by_key: dict[str, list[int]] = {}
+        for k, blk in enumerate(blocks):
+            if blk.markup is None and blk.units:
+                key = _TWIN_KEY.sub(" ", fold(blk.text)).strip()
+                if key:
+                    by_key.setdefault(key, []).append(k)
+        groups.append({k: key for key, ks in by_key.items() if len(ks) > 1 for k in ks})
+    twin_a, twin_b = groups
+    if not twin_a or not twin_b:
+        return False
+    votes: dict[tuple[str, str], int] = {}
+    for it in items:
+        if len(it.a) == 1 and len(it.b) == 1 and it.a[0] in twin_a and it.b[0] in twin_b:
+            key = (twin_a[it.a[0]], twin_b[it.b[0]])
+            votes[key] = votes.get(key, 0) + 1
+    added = False
+    for n, ((ka, kb), count) in enumerate(sorted(votes.items(), key=lambda kv: -kv[1])):
+        rivals = [c for (xa, xb), c in votes.items() if (xa == ka) != (xb == kb)]
+        if rivals and max(rivals) >= count:
+            continue  # the copies were paired several ways: no evidence either way
+        for k, key in twin_a.items():
+            if key == ka:
+                blocks_a[k].features["T:%d" % n] = W_TWIN
+        for k, key in twin_b.items():
+            if key == kb:
+                blocks_b[k].features["T:%d" % n] = W_TWIN
+        added = True
+    return added
 
 
 def _row_item(side_a: list[Block], side_b: list[Block]) -> bool:
