@@ -33,7 +33,14 @@ Sets:
   translated by jamstatic.fr, a Fedora translator's blog, and hand-drifted
   copies): ``--heldout2-dir`` (default ``$BITEXT_HELDOUT2`` or ``/work/heldout-align2``).
 
-    python bench/align_quality.py [--set shared --set drift ...] [--name SUBSTRING] [-v]
+    python bench/align_quality.py [--set shared --set drift ...] [--name SUBSTRING] [-v] [--calibration]
+    python bench/align_quality.py --fit-confidence [--set drift --set dev]   # refit confidence.CONFIDENCE
+
+``--calibration`` adds, per set, how often the pairs of each score band are
+right (a pair is right when every link it gives is a gold link): what a
+reviewer sorting by ``score`` can expect. ``--fit-confidence`` fits the
+weights of ``pipeline/align/confidence.py`` on the chosen sets (both
+directions of each pair) and prints them.
 
 Run by hand; the tests check the same gold with thresholds
 (``tests/test_align_gold.py``). Prints the load average: figures are
@@ -103,6 +110,66 @@ def describe_errors(gold, found: set, want: set, limit: int = 12) -> list[str]:
     return out
 
 
+BANDS = ((0.0, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 1.01))
+
+
+def pair_rightness(rows, gold) -> list[tuple[float, bool]]:
+    """(score, right) for every pairs.jsonl row that links gold blocks."""
+    from pipeline.align.gold import pair_links
+
+    want = gold.link_set()
+    out = []
+    for row in rows:
+        links = pair_links([row], gold)
+        if links:
+            out.append((float(row.get("score", 0.0)), links <= want))
+    return out
+
+
+def reliability(bands: list[tuple[float, bool]]) -> str:
+    lines = []
+    for lo, hi in BANDS:
+        hits = [ok for score, ok in bands if lo <= score < hi]
+        if hits:
+            lines.append(f"    score {lo:.2f}-{min(hi, 1.0):.2f}: {len(hits):5d} pairs, {sum(hits) / len(hits):6.1%} right")
+    return "\n".join(lines)
+
+
+def fit_confidence(sets, config, heldout_dir: Path, heldout2_dir: Path) -> int:
+    """Fit ``confidence.CONFIDENCE`` on the gold of ``sets`` (both directions of every pair)."""
+    from pipeline.align import confidence, twoversions
+    from pipeline.align.command import align_config
+    from pipeline.align.gold import pair_links, swapped
+    from pipeline.markdown.extract import extract_text
+
+    cfg = align_config(config)
+    rows = []
+    for set_name in sets:
+        for path in sorted((GOLD_DIR / set_name).glob("*.json")):
+            gold = load_gold(path)
+            text_a, text_b = gold_texts(gold, set_base(set_name, gold.name, heldout_dir, heldout2_dir))
+            sink = io.StringIO()
+            with redirect_stderr(sink):
+                doc_a = extract_text(text_a, gold.a["file"], cfg, gold.a["lang"])
+                doc_b = extract_text(text_b, gold.b["file"], cfg, gold.b["lang"])
+            for g, x, y in ((gold, doc_a, doc_b), (swapped(gold), doc_b, doc_a)):
+                features: list = []
+                real = twoversions.pair_confidence
+                twoversions.pair_confidence = lambda al, it: features.append(confidence.confidence_features(al, it)) or len(features) - 1.0
+                try:
+                    with redirect_stderr(sink):
+                        pairs = twoversions.align_documents(x, y, qa=False, sentences=False)
+                finally:
+                    twoversions.pair_confidence = real
+                want = g.link_set()
+                for p in pairs:
+                    links = pair_links([p.to_dict()], g)
+                    if links:
+                        rows.append((features[int(round(p.score))], links <= want))
+    print(f"{len(rows)} pairs, {sum(ok for _, ok in rows) / len(rows):.1%} right; CONFIDENCE = {confidence.fit(rows)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from pipeline.config import load_config
 
@@ -111,9 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--name", help="only gold files whose name contains this")
     ap.add_argument("--heldout-dir", type=Path, default=Path(os.environ.get("BITEXT_HELDOUT", "/work/heldout-align")))
     ap.add_argument("--heldout2-dir", type=Path, default=Path(os.environ.get("BITEXT_HELDOUT2", "/work/heldout-align2")))
+    ap.add_argument("--calibration", action="store_true", help="how often pairs of each score band are right")
+    ap.add_argument("--fit-confidence", action="store_true", help="fit confidence.CONFIDENCE on the sets and print it")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the links each pair missed or got wrong")
     args = ap.parse_args(argv)
     config = load_config()
+    if args.fit_confidence:
+        return fit_confidence(args.set or ["drift", "dev"], config, args.heldout_dir, args.heldout2_dir)
     load = os.getloadavg()
     print(f"bench/align_quality.py  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  ({os.cpu_count()} CPUs)")
     print("link F1 from pairs.jsonl line spans against block gold; null links (1-0 / 0-1) count; "
@@ -132,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"\n[{set_name}] {len(files)} pairs")
         print(f"  {'pair':<46} {'blocks':>9} {'F1 all':>7} {'P':>6} {'R':>6} {'F1 prose':>9} {'sec':>5}")
-        f_all, f_prose = [], []
+        f_all, f_prose, bands = [], [], []
         for path in files:
             gold = load_gold(path)
             base = set_base(set_name, gold.name, args.heldout_dir, args.heldout2_dir)
@@ -145,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             elapsed = time.perf_counter() - started
             s_all, s_prose, found, want = score_pairs(rows, gold)
+            bands.extend(pair_rightness(rows, gold))
             f_all.append((s_all.f1, gold.name))
             f_prose.append((s_prose.f1, gold.name))
             blocks = f"{len(gold.blocks_a)}+{len(gold.blocks_b)}"
@@ -157,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"prose mean {mean(x for x, _ in f_prose):.3f} (worst {min(f_prose)[0]:.3f})")
             print(line)
             summary.append(line)
+            if args.calibration:
+                print(reliability(bands))
     print("\nsummary (load average now %.2f)" % os.getloadavg()[0])
     for line in summary:
         print(line)

@@ -210,6 +210,20 @@ def line_key(line: str) -> str:
     return " ".join(line.split())[:KEY_CHARS]
 
 
+def swapped(gold: Gold) -> Gold:
+    """The same gold with its two sides exchanged (``bitext align B A``): ids renamed a <-> b."""
+    def rename(blocks, side):
+        return [GoldBlock(side + b.id[1:], b.kind, b.first, b.last, b.prose, b.key) for b in blocks]
+
+    links = [(["a" + y[1:] for y in gb], ["b" + x[1:] for x in ga]) for ga, gb in gold.links]
+    extra = dict(gold.extra)
+    if "base" in extra:
+        extra["base"] = {"a": extra["base"]["b"], "b": extra["base"]["a"]}
+    if "edits" in extra:
+        extra["edits"] = {k2: v for k, v in extra["edits"].items() for k2 in ({"a": "b", "b": "a"}[k],)}
+    return Gold(gold.name, gold.b, gold.a, rename(gold.blocks_b, "a"), rename(gold.blocks_a, "b"), links, gold.made_by, gold.notes, extra)
+
+
 def check_text(gold: Gold, text_a: str, text_b: str) -> None:
     """Each block's key is the start of its first line in the file, and its span fits the file."""
     for side, blocks, text in (("A", gold.blocks_a, text_a), ("B", gold.blocks_b, text_b)):
@@ -561,6 +575,6 @@ def side_by_side(gold: Gold, text_a: str, text_b: str, width: int = 90) -> str:
 
 
 __all__ = [
-    "Gold", "GoldBlock", "GoldError", "load_gold", "gold_from_dict", "dump_gold", "check_coverage", "check_text",
+    "Gold", "GoldBlock", "GoldError", "load_gold", "swapped", "gold_from_dict", "dump_gold", "check_coverage", "check_text",
     "pair_links", "score_pairs", "prf", "Score", "segment", "draft_gold", "side_by_side",
 ]

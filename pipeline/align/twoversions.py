@@ -35,9 +35,10 @@ from .features import (
     unit_markup,
 )
 from .markup import markup_blocks
+from .confidence import pair_confidence
 from .moves import Item, refine
 from .pairs import add_sentences, markup_pair_of, pair_of, split_sides
-from .sentences import bead_score, split_many
+from .sentences import split_many
 
 LEVELS = ("paragraph", "sentence")
 FULL_DP_CELLS = 400_000  # below this many cells the whole matrix is computed: no band at all
@@ -197,23 +198,6 @@ def _plausible(ua: TextUnit, ub: TextUnit) -> bool:
     return la >= 3 and lb >= 3 and max(la, lb) <= 2 * min(la, lb)
 
 
-def _unaligned_score(aligner: Aligner, item: Item) -> float:
-    """How sure a 1-0 or 0-1 is: how much worse than leaving it alone its best 1-1 neighbour would be
-    (``item.at``: where the other side's sequence stands)."""
-    a, b = aligner.a, aligner.b
-    best = math.inf
-    if item.a:
-        for j in range(max(0, item.at - 2), min(b.n, item.at + 2)):
-            best = min(best, aligner.bead_cost(item.a[0], item.a[-1] + 1, j, j + 1))
-    else:
-        for i in range(max(0, item.at - 2), min(a.n, item.at + 2)):
-            best = min(best, aligner.bead_cost(i, i + 1, item.b[0], item.b[-1] + 1))
-    if not math.isfinite(best):
-        return 1.0
-    x = max(min(best - 2 * aligner.p.skip, 30.0), -30.0)
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 def sentence_pairs(pair: Pair) -> list[Pair]:
     """One pair per sentence pair of a paragraph pair (``--level sentence``); QA flags come later."""
     out = []
@@ -292,12 +276,7 @@ def align_documents(
     moved: set[int] = set()  # indices in groups of the pairs that moved
     for it in items:
         side_a, side_b = [blocks_a[i] for i in it.a], [blocks_b[j] for j in it.b]
-        if side_a and side_b:
-            score = bead_score(it.cost, len(side_a), len(side_b))
-        elif blocks_a and blocks_b:
-            score = _unaligned_score(aligner, it)
-        else:
-            score = 1.0
+        score = pair_confidence(aligner, it) if blocks_a and blocks_b else 1.0
         if _row_item(side_a, side_b):  # table rows pair as rows, then cell by cell
             if side_a and side_b:
                 cells = row_cell_groups(side_a[0].units, side_b[0].units)
