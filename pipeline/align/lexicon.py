@@ -98,6 +98,9 @@ way|façon,manière ; thing,things|chose,choses ; part|partie ; point|point ; ca
 question,questions|question,questions ; article,articles|article,articles ; section|section ; heading|titre
 title|titre ; name,names|nom,noms ; order|ordre ; size|taille ; number|nombre,numéro ; line,lines|ligne,lignes
 word,words|mot,mots ; text|texte ; image,images|image,images ; picture|photo,image ; video|vidéo
+pros,advantage,advantages,benefit,benefits|avantage,avantages ; cons,drawback,drawbacks,disadvantage|inconvénient,inconvénients
+lose,lost|perdre,perdu,perdue ; disk,drive|disque ; everything|tout ; fire|incendie,feu ; computer|ordinateur
+note|remarque ; summary|résumé ; overview|aperçu ; introduction|introduction ; conclusion|conclusion
 """.strip()
 
 

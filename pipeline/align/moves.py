@@ -72,6 +72,7 @@ def refine(beads: list[Bead], aligner: Aligner, params: Params) -> list[Item]:
     items = [Item(list(range(bd.i0, bd.i1)), list(range(bd.j0, bd.j1)), bd.cost, spine=bool(bd.i1 > bd.i0 and bd.j1 > bd.j0),
                   at=bd.j0 if bd.j0 == bd.j1 else bd.i0) for bd in beads]
     items = _moves(items, aligner, params)
+    items = repair_inconsistent(items, aligner)
     items = _ordered(fold_runs(_ordered(items), aligner, params))
     return _ordered(follow_closers(items, aligner))
 
@@ -144,6 +145,54 @@ def _moves(items: list[Item], aligner: Aligner, params: Params) -> list[Item]:
     for it in items:
         if it.moved:
             it.moved = _crosses(it, items)
+    return items
+
+
+MISPLACED = 1.0  # what a pair its neighbours do not bracket may cost more than its replacement
+
+
+def repair_inconsistent(items: list[Item], aligner: Aligner) -> list[Item]:
+    """A weak 1-1 pair whose block sits, on one side, between neighbours whose partners do not
+    bracket its partner (a leftover of a moved section paired with a block far from where that
+    section went) gives its partner to a block left alone that does fit there, unless that pair
+    costs ``MISPLACED`` more: the path's monotone first pass often makes such a pair before the
+    moves are found."""
+    pair_a = {it.a[0]: it for it in items if len(it.a) == 1 and len(it.b) == 1}
+    alone_a = sorted(it.a[0] for it in items if it.a and not it.b)
+    if not alone_a:
+        return items
+    partner_a = {i: min(it.b) for it in items if it.a and it.b for i in it.a}
+    partner_b = {j: min(it.a) for it in items if it.a and it.b for j in it.b}
+    keys_a, keys_b = sorted(partner_a), sorted(partner_b)
+
+    def fits(x: int, y: int, keys: list[int], partner: dict[int, int], exclude: int) -> bool:
+        k = bisect_left(keys, x)
+        before = next((partner[keys[q]] for q in range(k - 1, -1, -1) if keys[q] != exclude), None)
+        after = next((partner[keys[q]] for q in range(k, len(keys)) if keys[q] not in (x, exclude)), None)
+        return (before is None or before < y) and (after is None or y < after)
+
+    for x, it in sorted(pair_a.items()):
+        y = it.b[0]
+        if it.moved or it.cost <= WEAK_LINK_COST or fits(x, y, keys_a, partner_a, x):
+            continue
+        best = None
+        for x2 in alone_a:
+            if fits(x2, y, keys_a, partner_a, x) and fits(y, x2, keys_b, partner_b, y):
+                cost = aligner.bead_cost(x2, x2 + 1, y, y + 1)
+                if cost < it.cost + MISPLACED and (best is None or cost < best[0]):
+                    best = (cost, x2)
+        if best is None:
+            continue
+        cost, x2 = best
+        items = [i for i in items if i is not it and not (i.a == [x2] and not i.b)]
+        items.append(Item([x2], [y], cost, spine=True))
+        items.append(Item([x], [], aligner.bead_cost(x, x + 1, 0, 0), at=y))
+        alone_a = [i for i in alone_a if i != x2] + [x]
+        alone_a.sort()
+        partner_a.pop(x, None)
+        partner_a[x2] = y
+        partner_b[y] = x2
+        keys_a = sorted(partner_a)
     return items
 
 
@@ -237,7 +286,7 @@ class _FoldContext:
 def _best_fold(items: list[Item], k: int, side: str, aligner: Aligner, params: Params, ctx: "_FoldContext") -> list[Item] | None:
     item = items[k]
     one, other = (item.a, item.b) if side == "a" else (item.b, item.a)
-    if len(one) != 1 or len(other) > 1:
+    if len(one) != 1 or (other and other != list(range(other[0], other[-1] + 1))):
         return None
     one_side, other_side = (aligner.a, aligner.b) if side == "a" else (aligner.b, aligner.a)
     if not _foldable(one_side.blocks[one[0]]):
@@ -250,9 +299,11 @@ def _best_fold(items: list[Item], k: int, side: str, aligner: Aligner, params: P
     for start in range(lo, hi):
         for stop in range(start + FOLD_MIN, min(hi, start + FOLD_MAX) + 1):
             run = list(range(start, stop))
-            if other and other[0] not in run:
+            if other and not (start <= other[0] and other[-1] < stop):
                 continue
             if any(j not in alone and j not in other for j in run) or not all(_foldable(other_side.blocks[j]) for j in run):
+                continue
+            if not _one_list([other_side.blocks[j] for j in run]):
                 continue
             cost = _fold_cost(aligner, params, one[0], run, side)
             old = item.cost + sum(alone[j].cost for j in run if j in alone)
@@ -266,6 +317,20 @@ def _best_fold(items: list[Item], k: int, side: str, aligner: Aligner, params: P
     out = [it for it in items if id(it) not in drop]
     out.insert(min(k, len(out)), new)
     return out
+
+
+def _one_list(blocks) -> bool:
+    """A run that reads as one block's worth: paragraphs, or list items, or paragraphs then list
+    items (a list and its intro); never a list followed by more text."""
+    from .features import LIST_ITEM
+
+    seen_item = False
+    for blk in blocks:
+        if blk.cls == LIST_ITEM:
+            seen_item = True
+        elif seen_item:
+            return False
+    return True
 
 
 def _foldable(block) -> bool:
