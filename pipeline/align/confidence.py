@@ -25,7 +25,7 @@ from .moves import Item
 
 # sigmoid(b0 + b1 x margin + b2 x (-cost) + b3 x one_to_one), fitted on the dev gold
 CONFIDENCE = (3.44, 0.199, 0.214, -0.06)
-NEAR = 2  # rivals within this many blocks
+NEAR = 1  # rivals: the blocks just before and after
 MARGIN_CAP = 12.0
 
 

@@ -11,8 +11,8 @@ length term and the bead's prior:
 - an *anchor* term: the weighted Dice overlap of the anchors of both sides
   (numbers, URLs, names, cognates, the skeleton around the block; see
   ``features``), which rewards the bead that keeps shared anchors together;
-- a *contradiction* term: when both sides carry strong anchors (numbers,
-  names, URLs, inline code) and share few of them, the bead costs more, in
+- a *contradiction* term: when both sides of a bead carry strong anchors
+  (numbers, technical names, inline code) and share few of them, it costs more, in
   proportion to the smaller side's strong weight: ``Raindrop.io | 26 €`` is
   not the translation of ``Instapaper | €55`` however well their lengths fit;
 - optionally an *extra* term from a caller (the chrF of a machine
@@ -148,6 +148,25 @@ def length_cost(la, lb, p: "Params"):
     wide = _neg_log_erfc(x * (1.0 / p.outlier_spread)) + math.log(p.outlier_spread)
     w = p.outlier_weight
     return -np.logaddexp(math.log(1 - w) - narrow, math.log(w) - wide)
+
+
+def _length_cost_scalar(la: float, lb: float, p: "Params") -> float:
+    """``length_cost`` for one pair of lengths, with ``math`` (the same formula)."""
+    mean = max((la + lb / p.ratio) * 0.5, 1.0)
+    x = abs(lb - p.ratio * la) / math.sqrt(mean * (2.0 * p.variance))
+    narrow = _neg_log_erfc_scalar(x)
+    if p.outlier_weight <= 0:
+        return narrow
+    wide = _neg_log_erfc_scalar(x / p.outlier_spread) + math.log(p.outlier_spread)
+    w = p.outlier_weight
+    u, v = math.log(1 - w) - narrow, math.log(w) - wide
+    return -(max(u, v) + math.log1p(math.exp(-abs(u - v))))
+
+
+def _neg_log_erfc_scalar(x: float) -> float:
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return x * x - math.log(poly)
 
 
 def _neg_log_erfc(x):
@@ -507,28 +526,40 @@ class Aligner:
 
     # ------------------------------------------------------------ one bead, for scores and tests
     def bead_cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        """The cost of one bead, computed alone in plain Python (a test checks it against the rows)."""
+        """The cost of one bead, computed alone in plain Python (a test checks it against the rows;
+        the second passes and the confidence call it tens of thousands of times, hence floats and
+        ``math`` rather than numpy scalars)."""
         a, b, p = self.a, self.b, self.p
         di, dj = i1 - i0, j1 - j0
         if di == 0:
-            return float(self.skip_b[j0:j1].sum())
+            return float(sum(self.skip_b[j0:j1].tolist()))
         if dj == 0:
-            return float(self.skip_a[i0:i1].sum())
-        la = float(a.length[i0:i1].sum())
-        lb = float(b.length[j0:j1].sum())
-        cost = float(length_cost(la, lb, p)) + p.priors.get((di, dj), 6.0)
+            return float(sum(self.skip_a[i0:i1].tolist()))
+        la = float(a.cum_length[i1] - a.cum_length[i0])
+        lb = float(b.cum_length[j1] - b.cum_length[j0])
+        cost = _length_cost_scalar(la, lb, p) + p.priors.get((di, dj), 6.0)
         ov = ov_s = 0.0
         for x in range(i0, i1):
+            fa = a.features[x]
             for y in range(j0, j1):
-                fa, fb = a.features[x], b.features[y]
-                ov += sum(min(w, fb[f]) for f, w in fa.items() if f in fb)
-                ov_s += sum(min(w, fb[f]) for f, w in fa.items() if f in fb and is_strong(f))
-        wsum = float(a.weight[i0:i1].sum() + b.weight[j0:j1].sum())
+                fb = b.features[y]
+                for f, w in (fa.items() if len(fa) <= len(fb) else fb.items()):
+                    other = fb.get(f) if len(fa) <= len(fb) else fa.get(f)
+                    if other is not None:
+                        shared = w if w < other else other
+                        ov += shared
+                        if f[:2] in STRONG_PREFIXES:
+                            ov_s += shared
+        wsum = float(a.cum_weight[i1] - a.cum_weight[i0] + b.cum_weight[j1] - b.cum_weight[j0])
         sim = min(2.0 * ov / (wsum + p.smooth), 1.0)
         cost -= p.alpha * (wsum / (wsum + p.evidence)) * (sim - p.sim_mid)
         if p.contradiction:
-            cost += float(contradiction_cost(float(a.strong[i0:i1].sum()), float(b.strong[j0:j1].sum()), ov_s, p.contradiction))
-        cost += COMPAT[a.cls[i0], b.cls[j0]]
+            sa = float(a.cum_strong[i1] - a.cum_strong[i0])
+            sb = float(b.cum_strong[j1] - b.cum_strong[j0])
+            if sa > 0 and sb > 0:
+                dice = 2.0 * ov_s / (sa + sb)
+                cost += p.contradiction * min(sa, sb) * min(max(1.0 - dice, 0.0), 1.0)
+        cost += float(COMPAT[a.cls[i0], b.cls[j0]])
         if di == 1 and dj == 1 and a.cls[i0] == HEADING and b.cls[j0] == HEADING and a.level[i0] != b.level[j0]:
             cost += p.level_mismatch
         if di > 1:

@@ -355,21 +355,16 @@ def _fold_cost(aligner: Aligner, params: Params, single: int, run: list[int], si
 
 
 def _whole_cost(aligner: Aligner, params: Params, la: float, lb: float, feats_one, feats_run) -> float:
-    from .dp import contradiction_cost, is_strong, length_cost
+    from .dp import length_cost
 
     merged: dict[str, float] = {}
     for f in feats_run:
         for key, w in f.items():
             merged[key] = merged.get(key, 0.0) + w
     ov = sum(min(w, merged[key]) for key, w in feats_one.items() if key in merged)
-    ov_s = sum(min(w, merged[key]) for key, w in feats_one.items() if key in merged and is_strong(key))
     wsum = sum(feats_one.values()) + sum(merged.values())
     sim = min(2.0 * ov / (wsum + params.smooth), 1.0)
     cost = float(length_cost(la, lb, params)) - params.alpha * (wsum / (wsum + params.evidence)) * (sim - params.sim_mid)
-    if params.contradiction:
-        s_one = sum(w for key, w in feats_one.items() if is_strong(key))
-        s_run = sum(w for key, w in merged.items() if is_strong(key))
-        cost += float(contradiction_cost(s_one, s_run, ov_s, params.contradiction))
     return cost
 
 
