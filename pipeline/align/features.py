@@ -102,7 +102,7 @@ _SENTENCE_PUNCT = re.compile(r"[.!?:]")
 
 
 @lru_cache(maxsize=200_000)
-def _token_anchors(token: str, sentence_start: bool) -> tuple[tuple[str, float], ...]:
+def _token_anchors(token: str, sentence_start: bool, start_names: bool = False) -> tuple[tuple[str, float], ...]:
     """Anchors of one token (cached: articles repeat their words)."""
     out: list[tuple[str, float]] = []
     plain_word = token.isalpha()
@@ -113,9 +113,10 @@ def _token_anchors(token: str, sentence_start: bool) -> tuple[tuple[str, float],
     inner_upper = token[1:] != token[1:].lower()
     camel = inner_upper and not token.isupper()  # GitHub, iOS (all capitals: DM / MP get translated)
     technical = has_digit or camel or (not plain_word and "." in token.strip("."))
-    # a capitalised word at a sentence start is a name candidate too (``Instapaper offers...``): the
-    # aligner keeps only the anchors both versions have (``weigh_features(both_sides=True)``)
-    looks_name = technical or inner_upper or token[:1].isupper()
+    # with ``start_names``, a capitalised word at a sentence start is a name candidate too
+    # (``Instapaper offers...``): the block aligner keeps only the anchors both versions have
+    # (``weigh_features(both_sides=True)``)
+    looks_name = technical or inner_upper or (token[:1].isupper() and (start_names or not sentence_start))
     if looks_name and len(token) >= 2 and not token.isdigit():
         # ``E:`` a technical name (``Raindrop.io``, ``GitHub``, ``HTTP-01``) no translator changes;
         # ``C:`` a capitalised word, which French often writes in lower case
@@ -126,16 +127,16 @@ def _token_anchors(token: str, sentence_start: bool) -> tuple[tuple[str, float],
     return tuple(out)
 
 
-def text_anchors(text: str, into: dict[str, float] | None = None) -> dict[str, float]:
+def text_anchors(text: str, into: dict[str, float] | None = None, start_names: bool = False) -> dict[str, float]:
     """Anchors of plain text: numbers, names (capitalised not at a sentence start, or mixed case,
-    or with digits or inner dots), and cognate prefixes."""
+    or with digits or inner dots; ``start_names``: at a sentence start too), and cognate prefixes."""
     feats = into if into is not None else {}
     previous_end = 0
     for m in _WORD.finditer(text):
         # the gap between two words holds their punctuation: a sentence starts after . ! ? :
         sentence_start = previous_end == 0 or _SENTENCE_PUNCT.search(text, previous_end, m.start()) is not None
         previous_end = m.end()
-        for f, w in _token_anchors(m.group(0), sentence_start):
+        for f, w in _token_anchors(m.group(0), sentence_start, start_names):
             feats[f] = w
     return feats
 
@@ -256,7 +257,7 @@ def skeleton_before(doc: Document) -> dict[str, str]:
 
 def unit_block(index: int, unit: TextUnit, before: str = "", lang: str | None = None) -> Block:
     cls = _CLASS.get(unit.kind, OTHER)
-    feats = text_anchors(unit.text)
+    feats = text_anchors(unit.text, start_names=True)
     lexicon_anchors(unit.text, lang, feats)
     code_anchors(unit.codes, unit.text, feats)
     structure_anchors(before, feats)
@@ -347,7 +348,7 @@ def markup_block(index: int, mb: MarkupBlock, length_scale: float = 1.0, lang: s
     if mb.kind == "comment":
         inner = _COMMENT_MARKS.sub(" ", mb.text)
         if len(_LEX_WORD.findall(inner)) >= 5:
-            text_anchors(inner, feats)
+            text_anchors(inner, feats, start_names=True)
             lexicon_anchors(inner, lang, feats)
             length = float(text_length(inner))
     return Block(
