@@ -62,7 +62,7 @@ from statistics import mean
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.align.gold import check_text, gold_texts, load_gold, score_pairs  # noqa: E402
+from pipeline.align.gold import check_text, gold_texts, load_gold, score_pairs, swapped  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "support" / "align_gold"
 REAL = ROOT.parent / "shared" / "corpus" / "real"
@@ -139,7 +139,7 @@ def fit_confidence(sets, config, heldout_dir: Path, heldout2_dir: Path) -> int:
     """Fit ``confidence.CONFIDENCE`` on the gold of ``sets`` (both directions of every pair)."""
     from pipeline.align import confidence, twoversions
     from pipeline.align.command import align_config
-    from pipeline.align.gold import pair_links, swapped
+    from pipeline.align.gold import pair_links
     from pipeline.markdown.extract import extract_text
 
     cfg = align_config(config)
@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--name", help="only gold files whose name contains this")
     ap.add_argument("--heldout-dir", type=Path, default=Path(os.environ.get("BITEXT_HELDOUT", "/work/heldout-align")))
     ap.add_argument("--heldout2-dir", type=Path, default=Path(os.environ.get("BITEXT_HELDOUT2", "/work/heldout-align2")))
+    ap.add_argument("--swap", action="store_true", help="align B with A (bitext align B A): the other direction")
     ap.add_argument("--calibration", action="store_true", help="how often pairs of each score band are right")
     ap.add_argument("--fit-confidence", action="store_true", help="fit confidence.CONFIDENCE on the sets and print it")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the links each pair missed or got wrong")
@@ -206,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         f_all, f_prose, bands = [], [], []
         for path in files:
             gold = load_gold(path)
+            if args.swap:
+                gold = swapped(gold)
             base = set_base(set_name, gold.name, args.heldout_dir, args.heldout2_dir)
             started = time.perf_counter()
             try:
