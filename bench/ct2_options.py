@@ -9,7 +9,9 @@ of ``bench/translate_speed.py`` (same sentences, outputs forced to
 ``ceil(1.15 x longest source in batch)``), so it measures the library's
 options, not the pipeline's code. Configurations run in rounds (A B C, A B
 C, ...) and the best round of each is printed, so a burst of load from
-other work hurts every configuration alike; the load is printed with each.
+other work hurts every configuration alike; the load is printed with each,
+and tokens per CPU second (steadier than tokens/s when the machine is shared,
+but blind to threads left waiting).
 
 Sweeps:
 
@@ -94,6 +96,7 @@ def run(model_dir: Path, pieces: list[list[str]], compute_type: str, *, intra: i
                                         intra_threads=intra, inter_threads=inter)
     translator.translate_batch(pieces[:2], beam_size=beams, max_decoding_length=8, use_vmap=use_vmap)
     watch = LoadWatch().start()
+    cpu = time.process_time()
     pending = []
     for batch in batches([len(p) for p in pieces], max_size, by_tokens):
         length = math.ceil(LENGTH_RATIO * max(len(pieces[i]) for i in batch))
@@ -104,9 +107,11 @@ def run(model_dir: Path, pieces: list[list[str]], compute_type: str, *, intra: i
     for batch, results in pending:
         for i, result in zip(batch, results):
             outputs[i] = result.result().hypotheses[0]
+    cpu = time.process_time() - cpu
     watch.stop()
     tokens = sum(len(o) for o in outputs)
-    return {"tokens_per_s": tokens / watch.wall_s, "tokens": tokens, "outputs": outputs, "load": watch.as_dict()}
+    return {"tokens_per_s": tokens / watch.wall_s, "tokens_per_cpu_s": tokens / max(cpu, 1e-9), "tokens": tokens,
+            "outputs": outputs, "load": watch.as_dict()}
 
 
 def configurations(sweep: str, cores: int, supported: set[str]) -> list[dict]:
@@ -190,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             r = best[config["label"]]
             same = sum(a == b for a, b in zip(r["outputs"], reference["outputs"]))
             print(f"{config['label']:34} {r['tokens_per_s']:7.1f} tok/s  {r['tokens_per_s'] / reference['tokens_per_s']:5.2f}x  "
+                  f"{r['tokens_per_cpu_s']:6.1f} tok/CPU-s  "
                   f"identical to first {same}/{len(pieces)}  others {r['load']['others_cores']:.2f} cores")
         note = reliability_note([best[c["label"]]["load"] for c in configs], load_at_start)
         if note:
