@@ -214,27 +214,32 @@ def _cost_margin(aligner: Aligner, bd: Bead) -> float:
     """How much dearer, per sentence, the cheapest other bead over its first sentences is."""
     n, m = aligner.a.n, aligner.b.n
     own = bd.cost / max(1, (bd.i1 - bd.i0) + (bd.j1 - bd.j0))
-    best = math.inf
-    shapes = list(SENTENCE_BEADS) + [(0, 1)]
-    if bd.i1 > bd.i0:  # other beads holding sentence i0 of A
-        pivot_i = bd.i0
-        for di, dj in shapes:
-            if di == 0:
-                continue
-            for i0 in range(pivot_i - di + 1, pivot_i + 1):
-                for j0 in range(max(0, bd.j0 - 2), min(m, bd.j0 + 2) + 1):
-                    best = min(best, _other_cost(aligner, bd, i0, i0 + di, j0, j0 + dj, n, m))
-    if bd.j1 > bd.j0:  # and sentence j0 of B
-        pivot_j = bd.j0
-        for di, dj in shapes:
-            if dj == 0:
-                continue
-            for j0 in range(pivot_j - dj + 1, pivot_j + 1):
-                for i0 in range(max(0, bd.i0 - 2), min(n, bd.i0 + 2) + 1):
-                    best = min(best, _other_cost(aligner, bd, i0, i0 + di, j0, j0 + dj, n, m))
+    best = min((_other_cost(aligner, bd, *box, n, m) for box in _rival_boxes(bd, n, m)), default=math.inf)
     if not math.isfinite(best):
         return 5.0
     return max(min(best - own, 10.0), -10.0)
+
+
+def _rival_boxes(bd: Bead, n: int, m: int):
+    """Other beads holding the bead's first sentence of A (then of B), starting near its start on the other side.
+
+    One loop serves both sides: for B, the roles of the two versions are swapped.
+    """
+    shapes = list(SENTENCE_BEADS) + [(0, 1)]
+    for swapped in (False, True):
+        pivot, other, other_n = (bd.j0, bd.i0, n) if swapped else (bd.i0, bd.j0, m)
+        if (bd.j1 == bd.j0) if swapped else (bd.i1 == bd.i0):
+            continue
+        for di, dj in shapes:
+            d_pivot, d_other = (dj, di) if swapped else (di, dj)
+            if d_pivot == 0:
+                continue
+            for p0 in range(pivot - d_pivot + 1, pivot + 1):
+                for o0 in range(max(0, other - 2), min(other_n, other + 2) + 1):
+                    if swapped:
+                        yield o0, o0 + d_other, p0, p0 + d_pivot
+                    else:
+                        yield p0, p0 + d_pivot, o0, o0 + d_other
 
 
 def _other_cost(aligner: Aligner, bd: Bead, i0: int, i1: int, j0: int, j1: int, n: int, m: int) -> float:
