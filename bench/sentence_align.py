@@ -53,7 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.align.sentence_align import Link, SentenceSide, align_sentences  # noqa: E402
+from pipeline.align.sentence_align import SentenceSide, align_sentences  # noqa: E402
 
 GOLD = ROOT / "bench" / "sentence_gold"
 # The literary texts are not in the repository (see bench/sentence_gold/README.md): only the gold links are.

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .segments import Segment, normalise, similarity
+from .segments import Segment
 
 from .base import Translator
 
