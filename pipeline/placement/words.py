@@ -26,8 +26,9 @@ def tokens(text: str) -> list[tuple[int, int]]:
 def _pattern(needle: str, ignore_case: bool) -> re.Pattern[str]:
     """A regex for ``needle`` tolerant of spacing around French punctuation and quote styles.
 
-    Word characters at either end must sit on word boundaries, so "art"
-    is not found inside "partie".
+    Letters and digits at either end must sit on word boundaries, so "art"
+    is not found inside "partie"; an underscore need not (an escaped ``\\_``
+    stands for the one inside ``bas_de_page``).
     """
     parts: list[str] = []
     for ch in needle:
@@ -43,9 +44,9 @@ def _pattern(needle: str, ignore_case: bool) -> re.Pattern[str]:
         else:
             parts.append(re.escape(ch))
     body = "".join(parts)
-    if WORD.match(needle[:1]):
+    if needle[:1].isalnum():
         body = r"(?<!\w)" + body
-    if WORD.match(needle[-1:]):
+    if needle[-1:].isalnum():
         body += r"(?!\w)"
     return re.compile(body, re.IGNORECASE if ignore_case else 0)
 

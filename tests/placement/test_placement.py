@@ -565,3 +565,15 @@ def test_repeated_ids_are_all_kept():
     result = place_codes(src, codes, "**b** et **a**".replace("*", ""))
     assert [c.id for c in result.codes] == [7, 7]
     assert render("b et a", result.codes) == "**b** et **a**"
+
+
+def test_escaped_underscores_inside_a_word_are_found_in_the_translation():
+    """``bas\\_de\\_page`` (a writer's escapes): each ``\\_`` stands for an underscore the model copies
+    inside the word. Found there, not inserted again beside the word (``_bas_de_page_`` to a reader)."""
+    from pipeline.markdown.inline import scan_inline
+
+    text, codes = scan_inline("les notes de bas\\_de\\_page", markdown=True)
+    assert [c.kind for c in codes] == ["escape", "escape"]
+    placed = place_codes(text, codes, "the notes some bas_de_page")
+    assert not placed.uncertain and set(placed.methods.values()) == {"verbatim"}
+    assert render("the notes some bas_de_page", placed.codes) == "the notes some bas\\_de\\_page"
