@@ -103,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     en = sub.add_parser("energy", help="energy report of a run folder: table, chart, Strubell et al. terms")
     en.add_argument("run_dir", type=Path)
     en.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    from .evaluation.cli import add_parser as add_eval_parser
+
+    add_eval_parser(sub)
     return p
 
 
@@ -363,6 +367,12 @@ def _cmd_memory(args) -> int:
         return mc.stats_command(memory, args.json)
 
 
+def _cmd_eval(args) -> int:
+    from .evaluation.cli import eval_command
+
+    return eval_command(args)
+
+
 def _cmd_reinsert(args) -> int:
     from .review.rebuild import reinsert_command
 
@@ -385,4 +395,5 @@ _COMMANDS = {
     "reinsert": _cmd_reinsert,
     "memory": _cmd_memory,
     "shortlist": _cmd_shortlist,
+    "eval": _cmd_eval,
 }

@@ -64,6 +64,23 @@ class Layout:
 
 
 @dataclass
+class ModelTrace:
+    """What the model path did with one unit: what reached the model, and what guards and placement did.
+
+    Read by ``bitext eval`` to say why bitext's translation of a segment differs
+    from the bare model's, from what happened rather than from a guess.
+    """
+
+    sentences: int = 0  # sentences found in the unit's text
+    pieces: int = 0  # pieces sent to the model: the sentences, and the chunks of those too long for it
+    copied: int = 0  # pieces with text kept without the model (no letter, a bare URL, only protected terms)
+    placeholders: int = 0  # do-not-translate terms and protected code texts the model saw as placeholders
+    retried: list[str] = field(default_factory=list)  # problems that made a piece be translated again, fixed or not
+    unprotected: int = 0  # pieces translated again with their terms in, after the model lost a placeholder
+    placed_by: dict[str, str] = field(default_factory=dict)  # inline code id -> the placement step that placed it
+
+
+@dataclass
 class TextUnit:
     """One translatable run of the article."""
 
@@ -81,6 +98,7 @@ class TextUnit:
     # Set when the target came from the translation memory, not a model: origin (human, imported),
     # similarity, and where the entry came from (article, pair, tuid, author, updated).
     memory: dict[str, Any] | None = None
+    mt: ModelTrace | None = None  # set by the model path of the translate stage
 
 
 @dataclass
@@ -109,6 +127,10 @@ def _unit_dict(u: TextUnit) -> dict[str, Any]:
         del d["memory"]  # most units: no key at all, as before
     else:
         d["memory"] = dict(u.memory)
+    if u.mt is None:
+        del d["mt"]  # identity and pseudo runs: the stage files stay as they were
+    else:
+        d["mt"] = {**u.mt.__dict__, "retried": list(u.mt.retried), "placed_by": dict(u.mt.placed_by)}
     return d
 
 
@@ -198,6 +220,8 @@ class Document:
             if u.get("target_codes") is not None:
                 u["target_codes"] = [code(c) for c in u["target_codes"]]
             u["layout"] = Layout(**u.get("layout", {}))
+            if u.get("mt") is not None:
+                u["mt"] = ModelTrace(**u["mt"])
             units.append(TextUnit(**u))
         skeleton = [s if isinstance(s, str) else Slot(s["slot"]) for s in data["skeleton"]]
         metadata = data.get("metadata") or {}

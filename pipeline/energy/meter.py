@@ -574,6 +574,11 @@ class EnergyMeter:
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
+    @property
+    def records(self) -> list[dict]:
+        """The records written so far by this meter, in order (the total is the last one once closed)."""
+        return list(self._records)
+
     # -- closing ---------------------------------------------------------
     def close(self) -> dict:
         """Append the ``stage: "total"`` record summing this run, stop the tracker.

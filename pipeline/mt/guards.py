@@ -46,6 +46,14 @@ class TranslationResult:
     sentences: int = 0
     source_tokens: int = 0
     target_tokens: int = 0
+    # What happened on the way (``document.ModelTrace``): pieces sent to the model, pieces with text
+    # kept without it, placeholders, problems that made a piece be translated again, pieces translated
+    # again without placeholders.
+    pieces: int = 0
+    copied: int = 0
+    placeholders: int = 0
+    retried: list[str] = field(default_factory=list)
+    unprotected: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,8 @@ class _Segment:
     terms: list[str]
     output: str = ""
     problems: list[tuple[str, str]] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)  # problems of the first output, when it was retried
+    unprotected: bool = False
 
 
 def _plan(text: str, splitter: SentenceSplitter, length: Callable[[str], int], max_tokens: int) -> tuple[list[_Piece], int]:
@@ -196,11 +206,14 @@ def _call(translator: Translator, batch: list[str], overrides: dict[str, Any]) -
     return out
 
 
-def translate_checked(sources: list[str], translator: Translator, settings: GuardSettings) -> list[tuple[str, list[tuple[str, str]]]]:
+def translate_checked(sources: list[str], translator: Translator, settings: GuardSettings,
+                      retried: dict[str, list[str]] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     """Translate unique ``sources``; retry failed ones once with ``settings.retry``.
 
     Of the two outputs, the retry's is kept unless it has more problems; the
-    problems left are returned, reasons saying a retry was made.
+    problems left are returned, reasons saying a retry was made. ``retried``,
+    when given, receives the problems of each source that was retried, even
+    when the retry fixed them.
     """
     outputs = _call(translator, sources, {})
     results = [(out, check(src, out, settings)) for src, out in zip(sources, outputs)]
@@ -211,9 +224,11 @@ def translate_checked(sources: list[str], translator: Translator, settings: Guar
         note = f" (no retry: backend {translator.name!r} has no decoding settings)"
         return [(out, [(c, r + note) for c, r in problems]) for out, problems in results]
     retry = dict(settings.retry)
-    retried = _call(translator, [sources[i] for i in failed], retry)
+    second = _call(translator, [sources[i] for i in failed], retry)
     note = " after a retry with " + ", ".join(f"{k}={v}" for k, v in settings.retry)
-    for i, out in zip(failed, retried):
+    for i, out in zip(failed, second):
+        if retried is not None:
+            retried[sources[i]] = [code for code, _ in results[i][1]]
         problems = check(sources[i], out, settings)
         if len(problems) <= len(results[i][1]):
             results[i] = (out, problems)
@@ -224,10 +239,12 @@ def translate_checked(sources: list[str], translator: Translator, settings: Guar
 def _translate_segments(segments: list[_Segment], translator: Translator, settings: GuardSettings) -> None:
     """Fill ``output``/``problems`` of every segment, identical sources translated once."""
     unique = list(dict.fromkeys(s.source for s in segments))
-    done = dict(zip(unique, translate_checked(unique, translator, settings)))
+    retried: dict[str, list[str]] = {}
+    done = dict(zip(unique, translate_checked(unique, translator, settings, retried)))
     lost: list[_Segment] = []
     for seg in segments:
         output, problems = done[seg.source]
+        seg.retried = list(retried.get(seg.source, []))
         restored = restore(output, seg.terms, settings.placeholder)
         if restored is None:
             lost.append(seg)
@@ -240,10 +257,12 @@ def _translate_segments(segments: list[_Segment], translator: Translator, settin
 def _retranslate_unprotected(segments: list[_Segment], translator: Translator, settings: GuardSettings) -> None:
     """The model dropped a placeholder: translate with the terms in, check they survive."""
     unique = list(dict.fromkeys(s.plain for s in segments))
-    done = dict(zip(unique, translate_checked(unique, translator, settings)))
+    retried: dict[str, list[str]] = {}
+    done = dict(zip(unique, translate_checked(unique, translator, settings, retried)))
     for seg in segments:
         output, problems = done[seg.plain]
-        seg.output, seg.problems = output, list(problems)
+        seg.output, seg.problems, seg.unprotected = output, list(problems), True
+        seg.retried += [code for code in retried.get(seg.plain, []) if code not in seg.retried]
         missing = [t for t in dict.fromkeys(seg.terms) if t not in output]
         if missing:
             seg.problems.append(("dnt", f"do-not-translate term(s) {missing} not found in the translation"))
@@ -301,11 +320,16 @@ def _assemble(pieces: list[_Piece], sentences: int, segments: list[_Segment], so
     for piece in pieces:
         if piece.segment is None:
             parts.append(piece.lead + piece.core + piece.trail)
+            result.copied += bool(piece.core)
             continue
         seg = segments[piece.segment]
         parts.append(piece.lead + seg.output + piece.trail)
         result.source_tokens += source_len(seg.plain)
         result.target_tokens += target_len(seg.output)
+        result.pieces += 1
+        result.placeholders += len(seg.terms)
+        result.unprotected += seg.unprotected
+        result.retried += [code for code in seg.retried if code not in result.retried]
         for code, reason in seg.problems:
             flag = {"code": code, "reason": f"sentence {piece.sentence + 1}: {reason}"}
             if flag not in flags:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
+from ..document import ModelTrace
 from ..markdown.reparse import secure_markup
 from ..placement import place_codes
 from .base import UnitWork
@@ -175,6 +176,11 @@ def _join_results(parts: list[TranslationResult]) -> TranslationResult:
         sum(p.sentences for p in parts),
         sum(p.source_tokens for p in parts),
         sum(p.target_tokens for p in parts),
+        pieces=sum(p.pieces for p in parts),
+        copied=sum(p.copied for p in parts),
+        placeholders=sum(p.placeholders for p in parts),
+        retried=list(dict.fromkeys(code for p in parts for code in p.retried)),
+        unprotected=sum(p.unprotected for p in parts),
     )
 
 
@@ -184,7 +190,7 @@ def _never_empty(source: str, result: TranslationResult) -> TranslationResult:
     if result.target.strip() or not translatable(source):
         return result
     flags = list(result.flags) + [{"code": "untranslated", "reason": "the model returned an empty translation; the source text is kept"}]
-    return TranslationResult(source, flags, result.sentences, result.source_tokens, result.source_tokens)
+    return replace(result, target=source, flags=flags, target_tokens=result.source_tokens)
 
 
 def _keep_edge_whitespace(source: str, target: str) -> str:
@@ -201,6 +207,15 @@ def _keep_edge_whitespace(source: str, target: str) -> str:
     if trail and len(target) > trail and target[-trail:].isspace() and not target[-trail - 1].isspace():
         target = target[:-trail] + source[-trail:]
     return target
+
+
+def _trace(result: TranslationResult, placement: Any) -> ModelTrace:
+    """What the model path did with a unit, from the guards' result and the placement's own record."""
+    return ModelTrace(
+        sentences=result.sentences, pieces=result.pieces, copied=result.copied, placeholders=result.placeholders,
+        retried=list(result.retried), unprotected=result.unprotected,
+        placed_by={str(code_id): step for code_id, step in placement.methods.items()},
+    )
 
 
 def translate_units(units: list[TextUnit], translator: Translator, source_lang: str, config: dict[str, Any]) -> list[UnitWork]:
@@ -230,5 +245,6 @@ def translate_units(units: list[TextUnit], translator: Translator, source_lang: 
         codes = _whole_unit_codes(unit, target, codes)
         unit.target, unit.target_codes = repair_boundaries(target, codes)
         unit.flags = list(result.flags) + list(placement.flags) + restored + _secure(unit)
+        unit.mt = _trace(result, placement)
         work.append(UnitWork(result.source_tokens, result.target_tokens, result.sentences))
     return work
