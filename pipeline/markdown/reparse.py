@@ -241,8 +241,8 @@ def _pieces_with_offsets(text: str, codes: Sequence[InlineCode]):
     return out
 
 
-def _split_candidates(text: str, codes: Sequence[InlineCode]) -> list[tuple[int, int]]:
-    """(piece index, offset) of each place where a code piece meets another piece with no space between."""
+def _split_candidates(text: str, codes: Sequence[InlineCode]) -> list[tuple[int, int, None]]:
+    """(piece index, offset, None) of each place where a code piece meets another piece with no space between."""
     pieces = _pieces_with_offsets(text, codes)
     found = []
     for i in range(len(pieces) - 1):
@@ -255,8 +255,19 @@ def _split_candidates(text: str, codes: Sequence[InlineCode]) -> list[tuple[int,
             continue
         if _is_escape(left[2]) and (right[0] == "text" or _is_escape(right[2])) or _is_escape(right[2]) and left[0] == "text":
             continue  # an escaped character is text: it never needs a space
-        found.append((i, left[4]))
+        found.append((i, left[4], None))
     return found
+
+
+def _both_sides(text: str, codes: Sequence[InlineCode]) -> list[tuple[int, int, tuple[int] | None]]:
+    """A code glued on both sides (a web address inside a word) needs both spaces to read right."""
+    pieces = _pieces_with_offsets(text, codes)
+    out = []
+    for i in range(1, len(pieces) - 1):
+        if pieces[i][0] != "text" and pieces[i - 1][0] == "text" and pieces[i + 1][0] == "text":
+            if pieces[i - 1][1][-1:].strip() and pieces[i + 1][1][:1].strip():
+                out.append((i - 1, pieces[i - 1][4], (i,)))
+    return out
 
 
 def _is_escape(code) -> bool:
@@ -288,8 +299,11 @@ def _separate(text: str, codes: list[InlineCode], refs, markdown: bool, changes:
     best, same = _agreement(text, codes, refs, markdown)
     added = 0
     while not same and added < MAX_SEPARATORS:
-        for index, at in _split_candidates(text, codes):
+        for index, at, both in _split_candidates(text, codes) + _both_sides(text, codes):
             cand_text, cand_codes = _space_after_piece(text, codes, index, at)
+            if both is not None:  # then the space on the code's other side
+                piece = _pieces_with_offsets(cand_text, cand_codes)[both[0]]
+                cand_text, cand_codes = _space_after_piece(cand_text, cand_codes, both[0], piece[4])
             score, cand_same = _agreement(cand_text, cand_codes, refs, markdown)
             if cand_same or score > best:
                 text, codes, best, same = cand_text, cand_codes, score, cand_same

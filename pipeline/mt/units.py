@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..document import ModelTrace
 from ..markdown.reparse import secure_markup
 from ..placement import place_codes
+from .alignment import ModelAligner
 from .base import UnitWork
 from .guards import TranslationResult, translatable, translate_texts
 from .segment import SentenceSplitter
@@ -42,12 +43,13 @@ def _place_all(units, sources, results, translator, dnt) -> list[Any]:
                 fragment = src[code.start : code.end]
                 if translatable(fragment) and fragment not in wanted:
                     wanted.append(fragment)
-    if not wanted:
+    if not any(p.uncertain for p in first):
         return first
-    translated = dict(zip(wanted, translator.translate(wanted)))
+    translated = dict(zip(wanted, translator.translate(wanted))) if wanted else {}
     lookup = lambda fragment: translated.get(fragment, fragment)  # noqa: E731
     return [
-        place_codes(src, u.codes, r.target, translate_fragment=lookup, dnt=dnt) if p.uncertain else p
+        place_codes(src, u.codes, r.target, translate_fragment=lookup, dnt=dnt,
+                    align=ModelAligner(translator, src, r.target)) if p.uncertain else p
         for u, src, r, p in zip(units, sources, results, first)
     ]
 

@@ -17,7 +17,9 @@ per step:
    in the translation, exactly, ignoring case, or as the most similar window
    of words (difflib);
 4. ``cognate``: the span's words share a stem with target words
-   (information/information, sécurité/security);
+   (information/information, sécurité/security); then ``attention``: the
+   model's own word alignment, from its cross-attention (``align``, model
+   backends only; flagged when weak);
 5. ``fallback``: the code is kept at the word boundaries matching its
    relative position, and flagged ``markup_uncertain`` for the editor.
 
@@ -40,7 +42,7 @@ from ..text import fold
 from .candidates import candidates_for
 from .context import Candidates, Context
 from .fallback import fallback
-from .geometry import as_code, fits, nesting_problems
+from .geometry import as_code, fits, keeps_order, nesting_problems
 
 __all__ = ["Placement", "nesting_problems", "place_codes", "renumber"]
 
@@ -77,6 +79,7 @@ def place_codes(
     tgt_text: str,
     translate_fragment: Callable[[str], str] | None = None,
     dnt: Iterable[str] = (),
+    align: Callable[[int, int], object] | None = None,
 ) -> Placement:
     """Place every source code over ``tgt_text`` (see the module docstring).
 
@@ -86,7 +89,7 @@ def place_codes(
     the relative-position fallback (flagged). The result keeps ids, kinds,
     opens and closes, and the input order.
     """
-    ctx = Context(src_text, tgt_text, translate_fragment, {fold(t) for t in dnt if t.strip()})
+    ctx = Context(src_text, tgt_text, translate_fragment, {fold(t) for t in dnt if t.strip()}, align)
     work = [replace(c, id=k) for k, c in enumerate(codes)]  # ids by position: input ids may repeat
     cands = [candidates_for(ctx, c) for c in work]
     src_ext = [code_extent(c, src_text) for c in work]
@@ -94,8 +97,11 @@ def place_codes(
     placed: dict[int, InlineCode] = {}
     notes: dict[int, str] = {}
     methods: dict[int, str] = {}
+    # where each code would go by relative position: a guess keeps its order with those not placed yet too
+    expected = {c.id: replace(c, start=round(ctx.map_offset(src_ext[c.id][0])), end=round(ctx.map_offset(src_ext[c.id][1])))
+                for c in work}
     for code in order:
-        new, method, note = _choose(ctx, code, cands[code.id], placed, src_ext)
+        new, method, note = _choose(ctx, code, cands[code.id], placed, src_ext, expected)
         placed[code.id] = new
         methods[codes[code.id].id] = method
         if note:
@@ -105,7 +111,7 @@ def place_codes(
     return Placement(out, uncertain, _flags(codes, notes, src_text), methods)
 
 
-_RANKS = {"whole": 1, "verbatim": 2, "fragment": 3, "cognate": 4}
+_RANKS = {"whole": 1, "verbatim": 2, "fragment": 3, "cognate": 4, "attention": 4.2}
 
 
 def _rank(cands: "Candidates") -> float:
@@ -132,14 +138,14 @@ def _flags(codes: Sequence[InlineCode], notes: dict[int, str], src: str) -> list
     }]
 
 
-def _choose(ctx, code, cands, placed, src_ext):
+def _choose(ctx, code, cands, placed, src_ext, expected=None):
     """The first candidate that fits what is placed, else a fallback; with a note when guessed."""
     for keep_nesting in (True, False):
         for c in cands:
             new = as_code(code, c)
-            if fits(new, code, placed, src_ext, keep_nesting):
+            if fits(new, code, placed, src_ext, keep_nesting) and (c.certain or keeps_order(new, code, {**(expected or {}), **placed}, src_ext)):
                 note = c.note if not c.certain else ""
                 if not keep_nesting:
                     note = (note + "; " if note else "") + f"found by {c.method} but its nesting changed"
                 return new, c.method, note
-    return fallback(ctx, code, cands, placed, src_ext)
+    return fallback(ctx, code, cands, placed, src_ext, expected)

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from ..document import InlineCode
 from ..markdown.inline import code_extent
+from .attention import attention_candidates, attention_points
 from .cognate import cognate_candidates
 from .context import Candidate, Candidates, Context
 from .fragment import clause_points, fragment_candidates, similar
@@ -46,9 +47,10 @@ def _span_candidates(ctx: Context, code: InlineCode) -> Candidates:
     verbatim = padded(verbatim_candidates)
     fragment = padded(fragment_candidates)
     cognate = padded(cognate_candidates)
+    attention = padded(attention_candidates)
     if is_strong(core, ctx.dnt):
-        return Candidates([whole, verbatim, fragment, cognate], cheap=2)
-    return Candidates([whole, fragment, verbatim, cognate], cheap=1)
+        return Candidates([whole, verbatim, fragment, cognate, attention], cheap=2)
+    return Candidates([whole, fragment, verbatim, cognate, attention], cheap=1)
 
 
 def _pad_like(ctx: Context, cand: Candidate, src_span_text: str) -> Candidate:
@@ -100,4 +102,5 @@ def point_candidates(ctx: Context, p: int, q: int | None = None) -> Candidates:
         lambda: edge_points(ctx, p),
         lambda: anchor_points(ctx, p, q),
         lambda: clause_points(ctx, p),
+        lambda: attention_points(ctx, p),
     ], cheap=2)

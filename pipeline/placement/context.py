@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from ..text import fold
 from .words import sentence_spans, text_core, tokens
@@ -25,6 +25,7 @@ class Context:
     tgt: str
     translate_fragment: Callable[[str], str] | None
     dnt: set[str]
+    align: Callable[[int, int], Any] | None = None  # step 4: the model's word alignment (AlignedSpan)
     tgt_tokens: list[tuple[int, int]] = field(default_factory=list)
     tgt_words: list[str] = field(default_factory=list)
     src_sents: list[tuple[int, int]] = field(default_factory=list)

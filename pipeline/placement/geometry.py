@@ -91,15 +91,86 @@ def as_code(code: InlineCode, c: Candidate) -> InlineCode:
 
 
 def fits(new, code, placed, src_ext, keep_nesting: bool) -> bool:
-    """True when ``new`` crosses no placed code (and, if asked, keeps nesting relations)."""
+    """True when ``new`` crosses no placed code (and, if asked, keeps nesting relations).
+
+    Never: a span inside another that stood apart from it in the source
+    (a link in a link loses the outer address; emphasis aside, which would
+    otherwise be lost). With ``keep_nesting``, a zero-length code also stays on
+    its side of every span: inside or outside, also at the span's very edge,
+    where the order of the codes decides (``{{< hl >}}x{{< /hl >}}{{< icon >}}``
+    must not become ``{{< hl >}}{{< icon >}}x{{< /hl >}}``).
+    """
     nx = (new.start, new.end)
     for other in placed.values():
         ox = (other.start, other.end)
         if crosses(nx, ox) or inside_substitution(new, nx, other, ox):
             return False
-        if keep_nesting and not keeps_relation(
-            relation(src_ext[other.id], src_ext[code.id]), relation(ox, nx)
-        ):
+        if _newly_nested(new, nx, other, ox, relation(src_ext[other.id], src_ext[code.id])):
+            return False
+        if relation(src_ext[other.id], src_ext[code.id]) == "disjoint" and _side(new, nx, other, ox) == "inside" \
+                and _span_of(new, nx, other, ox).kind not in _MAY_NEST:
+            return False  # a span left empty stays out of the span it stood apart from
+        side = _side(code, src_ext[code.id], other, src_ext[other.id])
+        if side:  # a zero-length code and a span: the side, edges included, is what counts
+            now = _side(new, nx, other, ox)
+            if keep_nesting and side != now:
+                return False
+            if side == "outside" and now == "inside" and _span_of(new, nx, other, ox).kind not in _MAY_NEST:
+                return False  # a shortcode or tag never moves into a link, a shortcode or a tag pair
+        elif keep_nesting and not keeps_relation(relation(src_ext[other.id], src_ext[code.id]), relation(ox, nx)):
+            return False
+    return True
+
+
+_MAY_NEST = {"bold", "italic", "emphasis", "strike"}  # an empty one would vanish: better nested than lost
+
+
+def _newly_nested(a: InlineCode, ax: tuple[int, int], b: InlineCode, bx: tuple[int, int], src_rel: str) -> bool:
+    """Two spans side by side in the source never end up one inside the other: a link in a link
+    loses the outer address, a shortcode in its twin changes what Hugo pairs."""
+    if ax[0] == ax[1] or bx[0] == bx[1] or src_rel != "disjoint" or {a.kind, b.kind} <= _MAY_NEST:
+        return False
+    if a.replaces_text or b.replaces_text:
+        return False
+    return ax[0] <= bx[0] and bx[1] <= ax[1] or bx[0] <= ax[0] and ax[1] <= bx[1]
+
+
+def _span_of(a: InlineCode, ax: tuple[int, int], b: InlineCode, bx: tuple[int, int]) -> InlineCode:
+    return b if ax[0] == ax[1] else a
+
+
+def _side(a: InlineCode, ax: tuple[int, int], b: InlineCode, bx: tuple[int, int]) -> str:
+    """Whether the zero-length one of two codes renders inside the other (a span): '' if neither is."""
+    for point, p, span, sx in ((a, ax, b, bx), (b, bx, a, ax)):
+        if p[0] == p[1] and sx[0] < sx[1] and not span.replaces_text and not point.replaces_text:
+            at = p[0]
+            if sx[0] < at < sx[1]:
+                return "inside"
+            if at == sx[0]:
+                return "inside" if point.order > span.order else "outside"
+            if at == sx[1]:
+                return "inside" if point.order < span.close_order else "outside"
+            return "outside"
+    return ""
+
+
+def keeps_order(new, code, placed, src_ext) -> bool:
+    """A guess never swaps two codes that stood apart: one before the other stays before it.
+
+    A translation may reorder words, so a code found by its words may move past
+    another; a code placed by guess (weak alignment, relative position) has no
+    such reason to.
+    """
+    s = src_ext[code.id]
+    for other in placed.values():
+        if other.id == code.id:
+            continue
+        o = src_ext[other.id]
+        if relation(o, s) != "disjoint" and not (o[0] == o[1] or s[0] == s[1]):
+            continue
+        if o[1] <= s[0] and not (other.end <= new.start):
+            return False
+        if s[1] <= o[0] and not (new.end <= other.start):
             return False
     return True
 
